@@ -1,0 +1,43 @@
+# Two commands for newcomers: `make serve` and `make test`. Everything else is for maintainers.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: serve test build pdf offline bench clean
+
+$(STAMP): requirements.txt requirements-test.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $(STAMP)
+
+## serve: set up the environment and serve the site with live reload on 127.0.0.1:8000
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+## test: set up the environment and run every check
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## build: strict build of the site into site/
+build: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+## pdf: build the whole handbook as one PDF (site/pdf/handbook.pdf); PAPER=letter for US Letter
+pdf: $(STAMP)
+	$(BIN)/python scripts/build_pdf.py
+
+## offline: build the offline site as a zip (site/download/handbook-offline.zip)
+offline: $(STAMP)
+	$(BIN)/python scripts/build_offline.py
+
+## bench: print build, size and speed figures
+bench: $(STAMP)
+	$(BIN)/python scripts/benchmark.py
+
+clean:
+	rm -rf site .pytest_cache build

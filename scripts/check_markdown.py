@@ -1,0 +1,128 @@
+"""Check every Markdown page against the handbook's conventions; print file:line: problem.
+
+Checks: front matter with `title` and `description`; one H1 equal to the title;
+images with alt text; no raw <script>, <iframe>, <object>/<embed>, inline event
+handler or javascript: URL. Chapter pages (the four parts) also need a summary
+paragraph under the H1 and a "Key takeaways" admonition.
+
+Usage: python scripts/check_markdown.py [FILES or DIRS ...]   (default: docs/)
+"""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+PARTS = ("role", "eq", "roles-compared", "getting-hired")
+FENCE = re.compile(r"^\s*(```|~~~)")
+DANGEROUS = [
+    (re.compile(r"<\s*script\b", re.I), "raw <script> tag"),
+    (re.compile(r"<\s*iframe\b", re.I), "raw <iframe> tag"),
+    (re.compile(r"<\s*(object|embed)\b", re.I), "raw <object>/<embed> tag"),
+    (re.compile(r"<[^>]*\son[a-z]+\s*=", re.I), "inline event handler (on...=)"),
+    (re.compile(r"javascript\s*:", re.I), "javascript: URL"),
+]
+IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
+HTML_IMG = re.compile(r"<img\b(?![^>]*\balt=\"[^\"]+\")[^>]*>", re.I)
+
+
+def split_front_matter(text: str) -> tuple[dict | None, int]:
+    """Parse YAML front matter; return (data or None, line number where the body starts)."""
+    match = re.match(r"\A---\n(.*?\n)---\n", text, flags=re.S)
+    if not match:
+        return None, 1
+    data = yaml.safe_load(match.group(1)) or {}
+    return (data if isinstance(data, dict) else {}), match.group(0).count("\n") + 1
+
+
+def is_chapter(path: Path) -> bool:
+    """A page inside one of the four parts."""
+    parts = path.resolve().parts
+    return "docs" in parts and parts[parts.index("docs") + 1] in PARTS
+
+
+def check_page(path: Path, chapter: bool | None = None) -> list[str]:
+    """Problems in one page, each as 'file:line: message'."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    meta, body_start = split_front_matter(text)
+    problems: list[str] = []
+
+    def report(lineno: int, message: str) -> None:
+        problems.append(f"{path}:{lineno}: {message}")
+
+    if meta is None:
+        report(1, "no YAML front matter (--- title: ... description: ... ---)")
+        meta = {}
+    for key in ("title", "description"):
+        if not str(meta.get(key) or "").strip():
+            report(1, f"front matter has no '{key}'")
+
+    in_fence = False
+    h1s: list[tuple[int, str]] = []
+    for lineno, line in enumerate(lines, 1):
+        if lineno < body_start:
+            continue
+        if FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        if line.startswith("# "):
+            h1s.append((lineno, line[2:].strip()))
+        for pattern, what in DANGEROUS:
+            if pattern.search(line):
+                report(lineno, f"{what} is not allowed in Markdown")
+        for alt, src in IMAGE.findall(line):
+            if not alt.strip():
+                report(lineno, f"image '{src}' has no alt text")
+        if HTML_IMG.search(line):
+            report(lineno, "HTML <img> without alt text")
+
+    title = str(meta.get("title") or "").strip()
+    if len(h1s) > 1:
+        report(h1s[1][0], "more than one H1 heading")
+    if chapter is None:
+        chapter = is_chapter(path)
+    if h1s and title and h1s[0][1] != title:
+        report(h1s[0][0], f"H1 '{h1s[0][1]}' differs from front-matter title '{title}'")
+    if chapter:
+        problems += check_chapter_shape(path, lines, h1s)
+    return problems
+
+
+def check_chapter_shape(path: Path, lines: list[str], h1s: list[tuple[int, str]]) -> list[str]:
+    """A chapter page has an H1, a summary paragraph right under it, and key takeaways."""
+    if not h1s:
+        return [f"{path}:1: chapter page has no H1 heading"]
+    problems = []
+    h1_line = h1s[0][0]
+    following = [(n, ln) for n, ln in enumerate(lines, 1) if n > h1_line and ln.strip()]
+    if not following or re.match(r"\s*([#>|!?=*+-]|\d+\.|<|```)", following[0][1]):
+        where = following[0][0] if following else h1_line
+        problems.append(f"{path}:{where}: chapter page needs a one-paragraph summary right under the H1")
+    if not any(re.match(r'!!!\s+\w+\s+"Key takeaways"', ln) for ln in lines):
+        problems.append(f'{path}:{len(lines)}: chapter page has no \'!!! success "Key takeaways"\' admonition')
+    return problems
+
+
+def markdown_files(paths: list[str]) -> list[Path]:
+    """The files named, or every Markdown file under docs/."""
+    files: list[Path] = []
+    for p in map(Path, paths or [str(ROOT / "docs")]):
+        files.extend(sorted(p.rglob("*.md")) if p.is_dir() else [p])
+    return files
+
+
+def main(argv: list[str] | None = None) -> int:
+    problems = [p for f in markdown_files(argv if argv is not None else sys.argv[1:])
+                for p in check_page(f)]
+    print("\n".join(problems)) if problems else None
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
