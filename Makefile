@@ -9,10 +9,12 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: serve test build pdf offline bench clean
 
-$(STAMP): requirements.txt requirements-test.txt
+$(STAMP): requirements.txt requirements-test.txt package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: workflow lint and Lighthouse will be skipped"; fi
 	touch $(STAMP)
 
 ## serve: set up the environment and serve the site with live reload on 127.0.0.1:8000

@@ -1,0 +1,26 @@
+"""Shared helpers for the test suite: paths, and running MkDocs and scripts."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+sys.path.insert(0, str(ROOT / "scripts"))
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+
+def mkdocs_build(config: Path, site_dir: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `mkdocs build --strict` for a config into site_dir; capture the output."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir), *extra],
+        cwd=config.parent, capture_output=True, text=True, env={**ENV, **(env or {})}, timeout=600)
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run a command (python or a tool from this environment's bin/), capturing its output."""
+    tool = Path(sys.executable).parent / args[0]
+    command = [sys.executable if args[0] == "python" else str(tool) if tool.exists() else args[0], *args[1:]]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=ENV, timeout=600)

@@ -1,0 +1,82 @@
+"""The real site builds strictly, and its built HTML is sound and self-contained."""
+from __future__ import annotations
+
+import pytest
+
+from helpers import FIXTURES, ROOT, mkdocs_build
+import check_site
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The handbook built once with --strict; fails the module if the build warns."""
+    out = tmp_path_factory.mktemp("site")
+    result = mkdocs_build(ROOT / "mkdocs.yml", out)
+    warnings = [ln for ln in result.stderr.splitlines() if "WARNING" in ln or "ERROR" in ln]
+    assert result.returncode == 0 and not warnings, "\n".join(warnings) or result.stderr[-3000:]
+    return out
+
+
+def test_strict_build_has_no_warnings(site):
+    assert (site / "index.html").is_file()
+    assert (site / "search" / "search_index.json").is_file()
+
+
+def test_strict_build_fails_on_broken_link_and_anchor(tmp_path):
+    result = mkdocs_build(FIXTURES / "broken-site" / "mkdocs.yml", tmp_path / "out")
+    assert result.returncode != 0
+    assert "'index.md' contains a link 'missing.md'" in result.stderr
+    assert "does not contain an anchor '#nowhere'" in result.stderr
+
+
+def test_built_site_links_anchors_and_hosts_are_sound(site):
+    problems = check_site.check_site(site)
+    assert not problems, "\n".join(problems)
+
+
+def test_site_check_catches_broken_links_and_third_party_loads():
+    problems = "\n".join(check_site.check_site(FIXTURES / "bad-built-site"))
+    assert "index.html: broken link 'missing/'" in problems
+    assert "index.html: link 'guide/#nowhere' points to a missing anchor '#nowhere'" in problems
+    assert "guide/#section" not in problems
+    for host in ("fonts.googleapis.com", "unpkg.com", "fonts.gstatic.com", "example.com/tracker.gif",
+                 "example.com/embed"):
+        assert host in problems, host
+
+
+def test_no_page_requests_google_fonts_or_cdn(site):
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html
+    assert "unpkg.com" not in html and "cdn.jsdelivr" not in html
+    assert "assets/javascripts/iframe-worker-shim.js" in html
+
+
+def test_home_page_maps_all_four_parts(site):
+    html = (site / "index.html").read_text(encoding="utf-8")
+    for part in ("role/", "eq/", "roles-compared/", "getting-hired/"):
+        assert f'href="{part}"' in html, part
+
+
+def test_edit_button_and_last_updated_date(site):
+    html = (site / "role" / "index.html").read_text(encoding="utf-8")
+    assert "edit/main/docs/role/index.md" in html
+    assert "git-revision-date-localized-plugin" in html
+
+
+def test_abbreviations_show_on_hover(site):
+    html = (site / "role" / "index.html").read_text(encoding="utf-8")
+    assert '<abbr title="Product manager">PM</abbr>' in html
+
+
+def test_contributing_guide_is_included_from_one_source(site):
+    html = (site / "contributing" / "index.html").read_text(encoding="utf-8")
+    assert "The rules that matter most" in html
+    assert "--8&lt;--" not in html
+
+
+def test_glossary_and_sources_are_filled_by_hooks(site):
+    glossary = (site / "glossary" / "index.html").read_text(encoding="utf-8")
+    sources = (site / "sources" / "index.html").read_text(encoding="utf-8")
+    assert "Discussed in:" in glossary
+    assert 'id="r-scrum-guide"' in sources
+    assert "<!-- cited-by" not in sources and "No chapter cites this source yet" not in sources

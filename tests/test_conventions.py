@@ -1,0 +1,102 @@
+"""Markdown pages follow the handbook's conventions, and each check fails on a bad fixture."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers import FIXTURES, ROOT, run
+import check_citations
+import check_markdown
+import check_terms
+import readability
+
+DOCS = ROOT / "docs"
+BAD = FIXTURES / "bad-docs"
+LINT_TARGETS = ["docs", "CONTRIBUTING.md", "README.md", "templates"]
+
+
+def test_docs_follow_page_conventions():
+    problems = [p for f in check_markdown.markdown_files([str(DOCS)]) for p in check_markdown.check_page(f)]
+    assert not problems, "\n".join(problems)
+
+
+def test_page_conventions_catch_every_problem_with_file_and_line():
+    page = BAD / "role" / "bad-page.md"
+    problems = "\n".join(check_markdown.check_page(page, chapter=True))
+    for expected in (f"{page}:1: front matter has no 'description'",
+                     f"{page}:5: H1 'A different heading' differs from front-matter title",
+                     f"{page}:7: chapter page needs a one-paragraph summary",
+                     f"{page}:9: image '../assets/diagrams/missing-alt.svg' has no alt text",
+                     f"{page}:11: raw <script> tag", f"{page}:13: inline event handler",
+                     f"{page}:15: javascript: URL", "has no '!!! success \"Key takeaways\"'"):
+        assert expected in problems, expected
+
+
+def test_chapter_pages_cite_known_sources_and_ledgers_are_sound():
+    result = run("python", "scripts/check_citations.py")
+    assert result.returncode == 0, result.stdout
+
+
+def test_citation_check_catches_unknown_ids_and_uncited_pages():
+    ids = check_citations.known_ids()
+    bad = BAD / "role" / "bad-page.md"
+    problems = "\n".join(check_citations.check_page(bad, ids, chapter=True))
+    assert f"{bad}:19: cites 'r-no-such-reference'" in problems
+    assert f"{bad}:20: footnote must start with a link to the sources page" in problems
+    uncited = BAD / "role" / "no-citation.md"
+    assert check_citations.check_page(uncited, ids, chapter=True) == [
+        f"{uncited}:1: chapter page cites no source (add a footnote such as [^1]: [S3](../sources.md#s3))"]
+
+
+def test_abbreviations_and_glossary_are_complete():
+    result = run("python", "scripts/check_terms.py")
+    assert result.returncode == 0, result.stdout
+
+
+def test_terms_check_catches_duplicates_undefined_and_orphans():
+    defined, problems = check_terms.definitions(BAD / "abbreviations-duplicated.md")
+    assert any(":2: abbreviation 'PM' is defined twice" in p for p in problems)
+    assert any(":3: abbreviation 'XYZ' has an empty definition" in p for p in problems)
+    undefined = "\n".join(check_terms.undefined_abbreviations(BAD, defined))
+    assert "bad-page.md:17: abbreviation 'ZQXW' is not defined" in undefined
+    glossary = "\n".join(check_terms.glossary_problems(BAD))
+    assert "bad-page.md:17: link to glossary entry '#no-such-term', which does not exist" in glossary
+    assert "glossary.md:16: glossary entry '#orphan-term' is not linked from any page" in glossary
+
+
+def test_every_chapter_page_reads_easily():
+    result = run("python", "scripts/readability.py")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_readability_floor_fails_on_hard_prose():
+    page = BAD / "hard-to-read.md"
+    assert readability.score(page.read_text(encoding="utf-8")) < 50
+    result = run("python", "scripts/readability.py", str(page))
+    assert result.returncode == 1 and "TOO HARD" in result.stdout and "hard-to-read.md" in result.stdout
+
+
+@pytest.mark.parametrize("target", LINT_TARGETS)
+def test_markdown_lint_passes(target):
+    if not (ROOT / target).exists():
+        pytest.skip(f"{target} does not exist")
+    result = run("pymarkdown", "--config", ".pymarkdown.json", "scan", "-r", target)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_markdown_lint_fails_on_bad_markdown_with_file_and_line():
+    result = run("pymarkdown", "--config", ".pymarkdown.json", "scan", str(BAD / "lint.md"))
+    assert result.returncode != 0
+    assert "lint.md:8:1: MD003" in result.stdout
+    assert "lint.md:11:1: MD004" in result.stdout
+
+
+def test_spelling_passes():
+    result = run("codespell", "docs", "CONTRIBUTING.md", "README.md", "templates", "includes", "scripts", "hooks")
+    assert result.returncode == 0, result.stdout
+
+
+def test_spelling_fails_on_a_typo_with_file_and_line():
+    result = run("codespell", str(BAD / "role" / "bad-page.md"))
+    assert result.returncode != 0 and "bad-page.md:17: Teh ==> The" in result.stdout
