@@ -1,6 +1,6 @@
 """Check a built site: internal links and anchors resolve, nothing loads from another host.
 
-Usage: python scripts/check_site.py SITE_DIR
+Usage: python scripts/check_site.py SITE_DIR [BASE_PATH]   (BASE_PATH: e.g. /handbook/)
 Prints 'page.html: problem' lines and exits 1 when there are any.
 Links in Markdown are also checked with source line numbers by `mkdocs build
 --strict` (validation block in mkdocs.yml); this check covers the whole built
@@ -35,17 +35,19 @@ def page_ids(html_file: Path, cache: dict[Path, set[str]]) -> set[str]:
     return cache[html_file]
 
 
-def resolve(site: Path, page: Path, href: str) -> Path | None:
-    """The file an internal href points to, or None when it does not exist."""
+def resolve(site: Path, page: Path, href: str, base: str = "/") -> Path | None:
+    """The file an internal href points to, or None; root-relative paths start at `base`."""
     path = unquote(urlsplit(href).path)
-    target = (site / path.lstrip("/")) if path.startswith("/") else (page.parent / path)
+    if path.startswith("/") and not path.startswith(base):
+        return None
+    target = (site / path[len(base):]) if path.startswith("/") else (page.parent / path)
     target = target.resolve()
     if target.is_dir():
         target = target / "index.html"
     return target if target.is_file() else None
 
 
-def check_page(site: Path, page: Path, cache: dict[Path, set[str]]) -> list[str]:
+def check_page(site: Path, page: Path, cache: dict[Path, set[str]], base: str = "/") -> list[str]:
     """Problems on one built page."""
     rel = page.relative_to(site)
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
@@ -70,7 +72,7 @@ def check_page(site: Path, page: Path, cache: dict[Path, set[str]]) -> list[str]
         if is_external(href) or href.startswith(("mailto:", "tel:", "javascript:")):
             continue
         url, frag = urldefrag(href)
-        target = resolve(site, page, url) if url else page
+        target = resolve(site, page, url, base) if url else page
         if target is None:
             problems.append(f"{rel}: broken link '{href}'")
         elif frag and target.suffix == ".html" and unquote(frag) not in page_ids(target, cache):
@@ -86,19 +88,19 @@ def check_css(site: Path) -> list[str]:
             for u in m.groups() if u and is_external(u)]
 
 
-def check_site(site: Path) -> list[str]:
-    """Every problem in a built site."""
+def check_site(site: Path, base: str = "/") -> list[str]:
+    """Every problem in a built site served under the path `base` (from site_url)."""
     cache: dict[Path, set[str]] = {}
     problems = []
     for page in sorted(site.rglob("*.html")):
-        problems += check_page(site, page, cache)
+        problems += check_page(site, page, cache, base)
     return problems + check_css(site)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     site = Path(args[0] if args else "site")
-    problems = check_site(site)
+    problems = check_site(site, args[1] if len(args) > 1 else "/")
     print("\n".join(problems)) if problems else None
     return 1 if problems else 0
 

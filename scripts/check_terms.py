@@ -21,7 +21,7 @@ ALLOWED = {"I", "A", "OK", "US", "UK", "CEO", "CTO", "CFO", "COO", "IQ", "TV", "
            "CSS", "SVG", "URL", "FAQ", "ID", "II", "III", "IV", "VI", "HP", "LLC", "USD", "TL", "DR",
            "YAML", "CC", "BY", "MIT", "README", "HR", "IT", "LinkedIn", "GitHub", "PowerPoint", "SaaS",
            "YouTube", "JavaScript", "iPhone", "iOS", "McKee", "McElroy", "McDowell", "McKinsey",
-           "PhD", "DM", "HTTP", "HTTPS", "UTC", "OR", "AND", "NOT", "TODO", "SMS", "API", "QA", "SQL"}
+           "PhD", "AXELOS", "DM", "HTTP", "HTTPS", "UTC", "OR", "AND", "NOT", "TODO", "SMS", "API", "QA", "SQL"}
 ABBR = re.compile(r"\b([A-Z][a-z]?[A-Z][A-Za-z]*?)(?:s|'s)?\b")
 FENCE = re.compile(r"^\s*(```|~~~)")
 
@@ -54,7 +54,7 @@ def prose_lines(text: str):
         if FENCE.match(line):
             in_fence = not in_fence
             continue
-        if in_fence or line.startswith("*["):
+        if in_fence or line.startswith(("*[", "--8<--")):
             continue
         line = re.sub(r"`[^`]*`", "", line)
         line = re.sub(r"\]\([^)]*\)|\{[^}]*\}|<[^>]*>|https?://\S+", " ", line)

@@ -30,7 +30,7 @@ def test_strict_build_fails_on_broken_link_and_anchor(tmp_path):
 
 
 def test_built_site_links_anchors_and_hosts_are_sound(site):
-    problems = check_site.check_site(site)
+    problems = check_site.check_site(site, base="/handbook/")
     assert not problems, "\n".join(problems)
 
 
