@@ -1,0 +1,60 @@
+"""Each of the four parts meets the content bar: size, diagrams, tables and links."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from helpers import FIXTURES, ROOT
+import check_diagrams
+import readability
+
+DOCS = ROOT / "docs"
+PARTS = {"role": "role-", "eq": "eq-", "roles-compared": "roles-", "getting-hired": "hired-"}
+
+
+def prose_words(path) -> int:
+    """Words a reader reads as prose: front matter, tables, code and footnotes excluded."""
+    return len(readability.prose(path.read_text(encoding="utf-8")).split())
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_part_has_three_to_six_pages_and_3000_to_6000_words(part):
+    pages = sorted((DOCS / part).glob("*.md"))
+    assert 3 <= len(pages) <= 6, [p.name for p in pages]
+    words = sum(prose_words(p) for p in pages)
+    assert 3000 <= words <= 6000, f"{part}: {words} words of prose"
+
+
+@pytest.mark.parametrize("part,prefix", PARTS.items())
+def test_part_embeds_an_original_diagram(part, prefix):
+    text = "\n".join(p.read_text(encoding="utf-8") for p in (DOCS / part).glob("*.md"))
+    embedded = re.findall(r"!\[[^\]]+\]\(\.\./assets/diagrams/([\w-]+\.svg)\)", text)
+    assert any(name.startswith(prefix) for name in embedded), embedded
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_part_compares_in_a_table_and_links_glossary_and_other_parts(part):
+    pages = sorted((DOCS / part).glob("*.md"))
+    text = "\n".join(p.read_text(encoding="utf-8") for p in pages)
+    assert re.search(r"^\|.+\|\n\|[-:| ]+\|$", text, flags=re.M), "no Markdown table"
+    for page in pages:
+        assert "../glossary.md#" in page.read_text(encoding="utf-8"), f"{page.name} links no glossary term"
+    others = [p for p in PARTS if p != part]
+    assert any(f"../{o}/" in text for o in others), "no link to another part"
+
+
+def test_every_diagram_is_accessible_static_and_used():
+    diagrams = sorted((DOCS / "assets" / "diagrams").glob("*.svg"))
+    problems = [p for d in diagrams for p in check_diagrams.check_svg(d)]
+    assert not problems, "\n".join(problems)
+    pages = "\n".join(p.read_text(encoding="utf-8") for p in DOCS.rglob("*.md"))
+    unused = [d.name for d in diagrams if d.name not in pages]
+    assert not unused, f"diagrams no page shows: {unused}"
+
+
+def test_diagram_check_fails_on_a_scripted_inaccessible_svg():
+    problems = "\n".join(check_diagrams.check_svg(FIXTURES / "bad-diagrams" / "bad.svg"))
+    for expected in ('bad.svg:1: <svg> needs role="img"', "needs a non-empty <title>", "needs a non-empty <desc>",
+                     "bad.svg:2: scripts", "bad.svg:3: references outside the file", "bad.svg:4: event handler"):
+        assert expected in problems, expected
