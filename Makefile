@@ -29,17 +29,18 @@ test: $(STAMP)
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
-## pdf: build the whole handbook as one PDF (site/pdf/handbook.pdf); PAPER=letter for US Letter
+## pdf: build the whole handbook as one PDF (build/download/handbook.pdf); PAPER=letter for US Letter
 pdf: $(STAMP)
 	$(BIN)/python scripts/build_pdf.py
 
-## offline: build the offline site as a zip (site/download/handbook-offline.zip)
+## offline: build the offline site as a zip (build/download/handbook-offline.zip)
 offline: $(STAMP)
 	$(BIN)/python scripts/build_offline.py
 
-## bench: print build, size and speed figures
+## bench: print build, size and speed figures (site, PDF and offline zip)
 bench: $(STAMP)
-	$(BIN)/python scripts/benchmark.py
+	$(BIN)/python scripts/benchmark_site.py
+	$(BIN)/python scripts/benchmark_exports.py
 
 clean:
 	rm -rf site .pytest_cache build

@@ -1,0 +1,97 @@
+"""The offline zip (scripts/build_offline.py): unpacked and opened from file://, with no network.
+
+The zip is built once per module into a temporary folder. Every local file a page
+needs must be in the zip; in headless Chromium a page shows and search answers.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
+NEEDS = {"img": "src", "script": "src", "link": "href", "a": "href", "source": "src"}
+
+
+def missing_files(root: Path) -> list[str]:
+    """Local files that pages load or link to but that are not in the unpacked site."""
+    problems = []
+    for page in sorted(root.rglob("*.html")):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for tag, attr in NEEDS.items():
+            for element in soup.find_all(tag, attrs={attr: True}):
+                url = urlsplit(element[attr])
+                if url.scheme or url.netloc or not url.path:
+                    continue
+                if not (page.parent / unquote(url.path)).exists():
+                    problems.append(f"{page.relative_to(root)}: {element[attr]}")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def offline_site(tmp_path_factory) -> Path:
+    """Build the zip with the real script and unpack it; return the folder holding index.html."""
+    tmp = tmp_path_factory.mktemp("offline")
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_offline.py"), "--out", str(tmp / "site.zip")],
+                   check=True)
+    with zipfile.ZipFile(tmp / "site.zip") as archive:
+        archive.extractall(tmp / "unpacked")
+    return tmp / "unpacked" / "handbook"
+
+
+@pytest.mark.slow
+def test_every_page_has_its_files(offline_site):
+    assert (offline_site / "index.html").is_file()
+    assert (offline_site / "search" / "search_index.js").is_file(), "search index not inlined for file://"
+    assert missing_files(offline_site) == []
+
+
+def test_missing_file_checker_catches_a_gap(tmp_path):
+    (tmp_path / "index.html").write_text('<img src="gone.svg"><a href="https://example.org/">x</a><a href="#top">t</a>')
+    assert missing_files(tmp_path) == ["index.html: gone.svg"]
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_opens_from_file_and_search_answers_with_no_network(offline_site):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        executable = str(SYSTEM_CHROMIUM) if SYSTEM_CHROMIUM.exists() else playwright.chromium.executable_path
+        if not Path(executable).exists():
+            pytest.skip("Chromium is absent: no /usr/bin/chromium and no Playwright browser (playwright install chromium)")
+        browser = playwright.chromium.launch(executable_path=executable)
+        page = browser.new_page()
+        requests, errors = [], []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+
+        def offline_only(route):
+            if route.request.url.startswith(("file:", "data:", "blob:", "about:")):
+                return route.continue_()
+            requests.append(route.request.url)
+            return route.abort()
+        page.route("**/*", offline_only)
+
+        diagrams = [p for p in sorted(offline_site.rglob("*.html")) if "assets/diagrams/" in p.read_text(encoding="utf-8")]
+        broken = []
+        for html in diagrams[:1]:
+            page.goto(html.as_uri())
+            page.wait_for_load_state("load")
+            broken = page.evaluate("[...document.images].filter(i => !i.complete || !i.naturalWidth).map(i => i.src)")
+        page.goto((offline_site / "index.html").as_uri())
+        assert page.locator("article h1").first.is_visible()
+        query = page.locator("input.md-search__input")
+        query.click()
+        query.press_sequentially("empathy", delay=20)
+        page.wait_for_selector(".md-search-result__item", timeout=15000)
+        first = page.locator(".md-search-result__item").first.inner_text()
+        browser.close()
+    assert "mpathy" in first
+    assert broken == []
+    assert requests == [], "the offline site tried to reach the network"
+    assert errors == []
