@@ -14,6 +14,8 @@ import re
 import sys
 from pathlib import Path
 
+from check_markdown import markdown_files
+
 ROOT = Path(__file__).resolve().parent.parent
 FINGERPRINTS = ROOT / "sources" / "fingerprints.txt"
 RUN = 8
@@ -61,14 +63,6 @@ def copied_runs(text: str, known: set[str]) -> list[tuple[int, str]]:
             start = i if start is None else start
             end = i
     return found
-
-
-def markdown_files(paths: list[str]) -> list[Path]:
-    """The files named, or every Markdown file under docs/."""
-    files: list[Path] = []
-    for p in map(Path, paths or [str(ROOT / "docs")]):
-        files.extend(sorted(p.rglob("*.md")) if p.is_dir() else [p])
-    return files
 
 
 def main(argv: list[str] | None = None) -> int:
