@@ -1,6 +1,7 @@
 """Print the Flesch reading ease of every Markdown page and fail below a floor.
 
 Usage: python scripts/readability.py [--min 50] [FILES or DIRS ...]
+It also prints the words a reader sees on each page (tables included).
 Default: every chapter page in the four parts under docs/.
 The text scored is the prose a reader sees: front matter, code, HTML tags,
 link targets, footnote definitions, tables and admonition markers are removed.
@@ -45,6 +46,16 @@ def prose(markdown: str) -> str:
     return " ".join(lines)
 
 
+def visible_words(markdown: str) -> int:
+    """Words a reader sees on the page, tables included; front matter, footnote
+    definitions, link targets and table rules left out."""
+    text = re.sub(r"\A---\n.*?\n---\n", "", markdown, flags=re.S)
+    text = re.sub(r"^\[\^[^\]]+\]:.*$", "", text, flags=re.M)
+    text = re.sub(r"\]\([^)]*\)", "]", text)
+    text = re.sub(r"^\|[-:| ]+\|$", "", text, flags=re.M)
+    return len(re.findall(r"[A-Za-z0-9][\w'\u2019-]*", text))
+
+
 def score(markdown: str) -> float:
     """Flesch reading ease of a page's prose."""
     return round(textstat.flesch_reading_ease(prose(markdown)), 1)
@@ -67,11 +78,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min", type=float, default=50.0)
     args = parser.parse_args(argv)
     failed = 0
+    print("  Flesch  verdict   words  page")
     for path in chapter_pages(args.paths):
-        value = score(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        value = score(text)
         flag = "ok" if value >= args.min else "TOO HARD"
         failed += value < args.min
-        print(f"{value:6.1f}  {flag:8}  {path.relative_to(ROOT) if path.is_absolute() and ROOT in path.parents else path}")
+        shown = path.relative_to(ROOT) if path.is_absolute() and ROOT in path.parents else path
+        print(f"{value:8.1f}  {flag:8}  {visible_words(text):5}  {shown}")
     if failed:
         print(f"{failed} page(s) below Flesch reading ease {args.min}: "
               "use shorter sentences and plainer words.", file=sys.stderr)
