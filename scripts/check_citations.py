@@ -56,13 +56,12 @@ def check_ledgers(ledger_dir: Path, docs: Path, ids: set[str]) -> list[str]:
     for path in sorted(ledger_dir.glob("*.yml")):
         text = path.read_text(encoding="utf-8")
         data = yaml.safe_load(text) or {}
-        extra = {r["id"] for r in data.get("references") or []}
         lines = text.splitlines()
         for fact in data.get("facts") or []:
             first = str(fact.get("fact", ""))[:40]
             lineno = next((i for i, ln in enumerate(lines, 1) if first and first[:30] in ln), 1)
             for sid in fact.get("sources") or []:
-                if str(sid).lower() not in ids | extra:
+                if str(sid).lower() not in ids:
                     problems.append(f"{path}:{lineno}: fact cites unknown source '{sid}'")
             if not fact.get("sources"):
                 problems.append(f"{path}:{lineno}: fact has no sources")

@@ -100,3 +100,11 @@ def test_spelling_passes():
 def test_spelling_fails_on_a_typo_with_file_and_line():
     result = run("codespell", str(BAD / "role" / "bad-page.md"))
     assert result.returncode != 0 and "bad-page.md:17: Teh ==> The" in result.stdout
+
+
+def test_ledger_check_catches_unknown_sources_missing_pages_and_unsourced_facts():
+    ledger = FIXTURES / "bad-ledger"
+    problems = "\n".join(check_citations.check_ledgers(ledger, DOCS, check_citations.known_ids()))
+    assert "part.yml:3: fact cites unknown source 'S9'" in problems
+    assert "part.yml:6: fact points to missing page 'role/no-such-page.md'" in problems
+    assert "part.yml:9: fact has no sources" in problems
