@@ -1,0 +1,142 @@
+"""Shared pytest fixtures. Each group says which tests use it; add yours in a group of your own."""
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+# =============================================================================
+# Browser fixtures (tests/test_browser.py): build the site once per session,
+# serve it on 127.0.0.1 under /handbook/ as GitHub Pages does, and share one
+# headless Chromium.
+# =============================================================================
+
+SITE_PREFIX = "handbook"  # the path part of site_url, so 404.html's absolute links resolve
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
+
+
+def mkdocs_build(dest: Path, *, offline: bool = False, strict: bool = False) -> Path:
+    """Build the site into `dest` (non-strict unless asked: strictness has its own test)."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true",
+               OFFLINE="true" if offline else "false")
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(dest),
+           "--strict" if strict else "--no-strict"]
+    result = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.fail(f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"[-4000:])
+    return dest
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest output clean
+        pass
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The built site, in <tmp>/root/handbook/."""
+    root = tmp_path_factory.mktemp("browser-site") / "root"
+    return mkdocs_build(root / SITE_PREFIX)
+
+
+@contextlib.contextmanager
+def serve_directory(root: Path):
+    """Serve `root` with http.server on a free port of 127.0.0.1; yield the site's base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/{SITE_PREFIX}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def point_sitemap_at(site: Path, base_url: str) -> None:
+    """Make sitemap.xml name `base_url` instead of the production site_url.
+
+    Material's instant navigation only intercepts links listed in sitemap.xml, and
+    it maps the listed URLs to the current protocol and host name but not the port,
+    so on 127.0.0.1:<port> it would silently fall back to full page loads.
+    """
+    sitemap = site / "sitemap.xml"
+    if sitemap.exists():
+        text = sitemap.read_text(encoding="utf-8")
+        sitemap.write_text(re.sub(r"<loc>\s*https?://[^<]*?/" + SITE_PREFIX + "/",
+                                  "<loc>" + base_url, text), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path):
+    """Base URL of the built site, served on 127.0.0.1."""
+    with serve_directory(built_site.parent) as url:
+        point_sitemap_at(built_site, url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def site_pages(built_site: Path) -> list[str]:
+    """Every page of the site as a URL relative to site_url ("", "role/", ..., "404.html")."""
+    pages = []
+    for path in sorted(built_site.rglob("*.html")):
+        rel = path.relative_to(built_site).as_posix()
+        if rel.startswith("assets/"):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if 'http-equiv="refresh"' in text:  # a redirect stub, not a page
+            continue
+        pages.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+    return pages
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One headless Chromium per test module (the system one when installed).
+
+    Module scope, not session: a running sync Playwright owns the thread's event loop,
+    and other modules start their own sync_playwright().
+    """
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        kwargs = {"args": CHROMIUM_ARGS}
+        if SYSTEM_CHROMIUM.exists():
+            kwargs["executable_path"] = str(SYSTEM_CHROMIUM)
+        elif not Path(playwright.chromium.executable_path).exists():
+            pytest.skip("no Chromium: install the chromium package (CI does)")
+        browser = playwright.chromium.launch(**kwargs)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def browser_offline_site(tmp_path_factory) -> Path:
+    """The offline build (OFFLINE=true: the offline plugin, no directory URLs), for file://."""
+    return mkdocs_build(tmp_path_factory.mktemp("browser-offline") / "site", offline=True)
+
+
+@pytest.fixture()
+def mutated_copy(built_site: Path, tmp_path: Path):
+    """A function that copies the site and applies `edit(html) -> html` to one page."""
+    def make(page: str, edit) -> Path:
+        root = tmp_path / "root"
+        shutil.copytree(built_site, root / SITE_PREFIX)
+        target = root / SITE_PREFIX / (page + "index.html" if page.endswith("/") or not page else page)
+        target.write_text(edit(target.read_text(encoding="utf-8")), encoding="utf-8")
+        return root
+    return make

@@ -1,0 +1,362 @@
+"""The built site in a real browser: search, accessibility, keyboard use, network and
+console, instant navigation and the Content-Security-Policy.
+
+Every test here runs headless Chromium (fixtures in conftest.py) against the site
+built once per session and served on 127.0.0.1 under /handbook/, as GitHub Pages
+serves it. Run only these with `pytest -m browser`; skip them with `-m "not browser"`.
+"""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.browser
+
+QUESTIONS = yaml.safe_load((Path(__file__).parent / "search_questions.yml").read_text(encoding="utf-8"))
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 740}
+DIAGRAM_PAGE = "eq/"  # a page with a diagram, for the lightbox
+
+# Runs in every document and frame before the page's own scripts: records CSP violations.
+CSP_RECORDER = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', e => {
+  window.__csp.push(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} ` +
+                    `at ${e.sourceFile || e.documentURI}:${e.lineNumber} ${e.sample || ''}`.trim());
+});
+"""
+
+
+# --- helpers ------------------------------------------------------------------
+
+def new_context(browser, **kwargs):
+    context = browser.new_context(**kwargs)
+    context.add_init_script(CSP_RECORDER)
+    return context
+
+
+class Watch:
+    """Everything a page does that it must not: errors, CSP violations, outside requests."""
+
+    def __init__(self, page, origin: str):
+        self.page, self.origin = page, origin
+        self.console: list[str] = []
+        self.outside: list[str] = []
+        page.on("console", lambda m: m.type == "error" and self.console.append(m.text))
+        page.on("pageerror", lambda e: self.console.append(f"uncaught: {e}"))
+        page.on("request", self._request)
+
+    def _request(self, request):
+        url = request.url
+        if not (url.startswith(self.origin) or url.startswith(("data:", "blob:", "about:"))):
+            self.outside.append(url)
+
+    def csp(self) -> list[str]:
+        found = []
+        for frame in self.page.frames:
+            try:
+                found += frame.evaluate("window.__csp || []")
+            except Exception:  # a frame that went away
+                pass
+        found += [m for m in self.console if "Content Security Policy" in m]
+        return found
+
+    def problems(self) -> list[str]:
+        return ([f"console: {m}" for m in self.console if "Content Security Policy" not in m]
+                + [f"CSP: {v}" for v in self.csp()]
+                + [f"request left the site: {u}" for u in self.outside])
+
+
+def origin_of(url: str) -> str:
+    return re.match(r"^[a-z]+://[^/]+/", url).group(0)
+
+
+def wait_until(page, expression: str, timeout: float = 5.0):
+    """Poll `expression` until truthy. (page.wait_for_function evaluates its predicate
+    with eval() inside the page, which the site's CSP rightly blocks.)"""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expression}")
+        time.sleep(0.05)
+
+
+def load(page, url: str):
+    page.goto(url, wait_until="load")
+    wait_until(page, "typeof document$ !== 'undefined'")  # Material's bundle ran
+
+
+def search(page, query: str) -> list[str]:
+    """Type `query` key by key into the search box; return the result links in order."""
+    box = page.locator("input.md-search__input")
+    if not box.evaluate("el => el === document.activeElement"):
+        page.keyboard.press("/")
+    box.press("Control+a")
+    box.press("Backspace")
+    box.press_sequentially(query, delay=20)
+    links, stable, deadline = None, 0, time.monotonic() + 10
+    while time.monotonic() < deadline:  # results update as you type: wait until they settle
+        time.sleep(0.1)
+        now = page.eval_on_selector_all(
+            "li.md-search-result__item > a", "els => els.map(e => e.href)")
+        stable = stable + 1 if now and now == links else 0
+        links = now
+        if stable >= 3:
+            break
+    return links or []
+
+
+def page_path(href: str, site_url: str) -> str:
+    """The result link as a path relative to the site: 'role/' (no query, no anchor)."""
+    path = re.split(r"[?#]", href)[0]
+    return path[len(site_url):] if path.startswith(site_url) else path
+
+
+# --- search -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def search_page(chromium, site_url):
+    context = new_context(chromium, viewport=DESKTOP)
+    page = context.new_page()
+    load(page, site_url)
+    yield page
+    context.close()
+
+
+def test_questions_file_covers_the_handbook():
+    assert len(QUESTIONS) >= 20
+    parts = {"role/", "eq/", "roles-compared/", "getting-hired/", "glossary/"}
+    covered = {p for p in parts if any(v.startswith(p) for v in QUESTIONS.values())}
+    assert covered == parts, f"no question for {parts - covered}"
+
+
+@pytest.mark.parametrize("query", list(QUESTIONS))
+def test_search_question(search_page, site_url, built_site, query):
+    expected = QUESTIONS[query]
+    if not (built_site / expected / "index.html").exists():
+        pytest.fail(f"tests/search_questions.yml: {expected!r} is not a page of the site")
+    results = search(search_page, query)
+    assert results, f"{query!r}: no results"
+    got = [page_path(r, site_url) for r in results]
+    assert got[0] == expected, f"{query!r}: first result {got[0]!r}, expected {expected!r}; all: {got[:5]}"
+
+
+def test_offline_search_from_file(chromium, browser_offline_site):
+    """The OFFLINE=true build searches from file://, under its CSP, with no network."""
+    context = new_context(chromium, viewport=DESKTOP)
+    page = context.new_page()
+    watch = Watch(page, "file://")
+    for start in ("index.html", "getting-hired/networking.html"):
+        load(page, (browser_offline_site / start).as_uri())
+        results = search(page, "mentor")
+        assert results and results[0].startswith((browser_offline_site / "getting-hired").as_uri()), results
+        page.keyboard.press("Escape")
+    assert watch.problems() == []
+    context.close()
+
+
+# --- accessibility ------------------------------------------------------------
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_wcag_every_page(chromium, site_url, site_pages, scheme, width):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    phone = width == "phone"
+    context = new_context(chromium, color_scheme=scheme, viewport=PHONE if phone else DESKTOP,
+                          is_mobile=phone, has_touch=phone)
+    page = context.new_page()
+    found = []
+    for rel in site_pages:
+        load(page, site_url + rel)
+        want = "slate" if scheme == "dark" else "default"
+        assert page.evaluate("document.body.dataset.mdColorScheme") == want, rel
+        for v in axe.run(page, options=options).response["violations"]:
+            targets = ", ".join(" ".join(n["target"]) for n in v["nodes"][:3])
+            found.append(f"/{rel}: {v['id']} ({v['impact']}) x{len(v['nodes'])}: {targets}")
+    context.close()
+    assert found == [], "axe WCAG 2.2 A/AA violations:\n" + "\n".join(found)
+
+
+@pytest.fixture()
+def desktop_page(chromium, site_url):
+    context = new_context(chromium, viewport=DESKTOP)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def focused(page) -> dict:
+    return page.evaluate("""() => {
+      const el = document.activeElement;
+      // A visually hidden radio shows its focus on the label after it (palette toggle)
+      const next = el.nextElementSibling;
+      const label = ['radio', 'checkbox'].includes(el.type) && next && next.tagName === 'LABEL' && next;
+      const shown = [el, label].filter(Boolean).map(e => getComputedStyle(e));
+      return {tag: el.tagName, cls: el.className, href: el.getAttribute('href') || '',
+              inArticle: !!el.closest('article'), inLightbox: !!el.closest('.glightbox-container'),
+              outline: shown.some(s => s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0),
+              shadow: shown.some(s => s.boxShadow !== 'none')};
+    }""")
+
+
+def test_skip_link_is_first_and_skips_to_content(desktop_page, site_url):
+    page = desktop_page
+    load(page, site_url + "role/")
+    page.keyboard.press("Tab")
+    first = focused(page)
+    assert "md-skip" in first["cls"], first
+    assert page.locator(".md-skip").is_visible(), "the skip link must show when focused"
+    target = page.locator(".md-skip").get_attribute("href").split("#")[1]
+    page.keyboard.press("Enter")
+    wait_until(page, f"location.hash === '#{target}'")
+    page.wait_for_timeout(300)  # Material moves to the anchor asynchronously
+    page.keyboard.press("Tab")
+    after = focused(page)
+    assert after["inArticle"], f"Tab after the skip link should land in the content, got {after}"
+
+
+@pytest.mark.parametrize("key", ["/", "s"])
+def test_search_shortcut_focuses_search(desktop_page, site_url, key):
+    page = desktop_page
+    load(page, site_url + "eq/")
+    page.keyboard.press(key)
+    assert "md-search__input" in focused(page)["cls"]
+
+
+def test_focus_is_visible_on_links_and_buttons(desktop_page, site_url):
+    page = desktop_page
+    load(page, site_url + "role/")
+    seen = 0
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        f = focused(page)
+        if f["tag"] in ("A", "BUTTON", "INPUT", "LABEL"):
+            seen += 1
+            if "md-search__input" in f["cls"]:  # focus opens the search dialog: unmistakable
+                wait_until(page, "__search.checked", timeout=3)
+                continue
+            assert f["outline"] or f["shadow"], f"no visible focus indicator on {f}"
+    assert seen >= 10
+
+
+def test_lightbox_opens_closes_with_escape_and_returns_focus(desktop_page, site_url):
+    page = desktop_page
+    watch = Watch(page, origin_of(site_url))
+    load(page, site_url + DIAGRAM_PAGE)
+    check_lightbox(page)
+    assert watch.problems() == []
+
+
+def check_lightbox(page):
+    trigger = page.locator("article a.glightbox").first
+    image = trigger.locator("img").get_attribute("src").split("/")[-1]
+    trigger.focus()
+    page.keyboard.press("Enter")
+    slide = page.locator(".glightbox-container .gslide.current img")
+    slide.wait_for(state="visible", timeout=5000)
+    assert slide.get_attribute("src").split("/")[-1] == image, "the lightbox shows another image"
+    page.keyboard.press("Escape")
+    page.locator(".glightbox-container").wait_for(state="detached", timeout=5000)
+    f = focused(page)
+    assert "glightbox" in f["cls"] and f["href"].endswith(image), f"focus did not return: {f}"
+
+
+# --- network, console and CSP -------------------------------------------------
+
+def test_every_page_stays_local_quiet_and_within_csp(chromium, site_url, site_pages):
+    context = new_context(chromium, viewport=DESKTOP)
+    found = []
+    for rel in site_pages:
+        page = context.new_page()
+        watch = Watch(page, origin_of(site_url))
+        load(page, site_url + rel)
+        page.wait_for_load_state("networkidle")
+        found += [f"/{rel}: {p}" for p in watch.problems()]
+        page.close()
+    context.close()
+    assert found == [], "\n".join(found)
+
+
+def test_csp_meta_is_strict_on_every_page(built_site, site_pages):
+    for rel in site_pages:
+        html = (built_site / (rel + "index.html" if rel.endswith("/") or not rel else rel)).read_text()
+        metas = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)"', html)
+        assert len(metas) == 1, f"/{rel}: {len(metas)} CSP metas"
+        policy = dict((d.split()[0], d.split()[1:]) for d in metas[0].split("; "))
+        assert html.index("Content-Security-Policy") < html.index("<script"), f"/{rel}: CSP after a script"
+        assert policy["object-src"] == ["'none'"] and policy["base-uri"] == ["'self'"]
+        assert policy["default-src"] == ["'self'"]
+        for name, sources in policy.items():
+            for source in sources:
+                assert not re.match(r"^(https?:|\*|'unsafe-eval')", source), f"/{rel}: {name} {source}"
+        assert "'unsafe-inline'" not in policy["script-src"] + policy["style-src"]
+        assert all(s == "'self'" or s.startswith("'sha256-") for s in policy["script-src"])
+        assert re.search(r'<meta name="referrer" content="[a-z-]+">', html), f"/{rel}: no referrer policy"
+
+
+def test_features_work_under_csp(desktop_page, site_url):
+    """Search, the palette toggle and the lightbox, with the policy enforced."""
+    page = desktop_page
+    watch = Watch(page, origin_of(site_url))
+    load(page, site_url + DIAGRAM_PAGE)
+    assert search(page, "mentor"), "search returned nothing"
+    page.keyboard.press("Escape")
+    schemes = []
+    for _ in range(3):  # auto -> light -> dark -> auto
+        page.locator("form[data-md-component=palette] label:visible").first.click()
+        schemes.append(page.evaluate("document.body.dataset.mdColorScheme"))
+    assert {"default", "slate"} <= set(schemes), schemes
+    check_lightbox(page)
+    assert watch.problems() == []
+
+
+def test_csp_check_catches_an_unhashed_inline_script(chromium, mutated_copy):
+    """The CSP checks above can fail: a page with an inline script not in the policy."""
+    from conftest import serve_directory
+
+    def inject(html):
+        return html.replace("</body>", "<script>document.title = 'mutated'</script></body>")
+
+    root = mutated_copy(DIAGRAM_PAGE, inject)
+    with serve_directory(root) as url:
+        context = new_context(chromium, viewport=DESKTOP)
+        page = context.new_page()
+        watch = Watch(page, origin_of(url))
+        load(page, url + DIAGRAM_PAGE)
+        page.wait_for_load_state("networkidle")
+        problems = watch.problems()
+        title = page.title()
+        context.close()
+    assert title != "mutated", "the unhashed inline script ran"
+    assert any(p.startswith("CSP: script-src") for p in problems), problems
+
+
+# --- instant navigation -------------------------------------------------------
+
+def test_instant_navigation_keeps_lightbox_tooltips_and_search(desktop_page, site_url):
+    page = desktop_page
+    watch = Watch(page, origin_of(site_url))
+    load(page, site_url)
+    page.evaluate("window.__sameDocument = true")
+    for target in ("role/", DIAGRAM_PAGE):
+        page.locator(f"a.md-nav__link[href$='/{target}'] >> visible=true").first.click()
+        page.wait_for_url(site_url + target)
+        wait_until(page, f"document.querySelector('link[rel=canonical]').href.endsWith('/{target}')")
+    assert page.evaluate("window.__sameDocument") is True, "navigation was a full page load"
+    check_lightbox(page)
+    abbr = page.locator("article abbr").first
+    abbr.hover()
+    tooltip = page.locator(".md-tooltip2--active")
+    tooltip.wait_for(state="visible", timeout=5000)
+    meaning = tooltip.inner_text().strip()
+    assert meaning and meaning != abbr.inner_text().strip(), f"tooltip shows {meaning!r}"
+    assert search(page, "mentor"), "search broke after instant navigation"
+    assert watch.problems() == []
