@@ -146,6 +146,23 @@ def test_search_question(search_page, site_url, built_site, query):
     assert got[0] == expected, f"{query!r}: first result {got[0]!r}, expected {expected!r}; all: {got[:5]}"
 
 
+@pytest.mark.parametrize("start", ["click", "shortcut"])
+def test_search_index_loads_only_when_the_reader_starts_searching(desktop_page, site_url, start):
+    """First views skip the 68 KiB index (lazy-search-index.js); searching still works."""
+    page = desktop_page
+    requested: list[str] = []
+    page.on("request", lambda r: "search_index.json" in r.url and requested.append(r.url))
+    load(page, site_url + "role/")
+    page.wait_for_timeout(1000)
+    assert requested == [], "the search index was fetched before anyone searched"
+    if start == "click":
+        page.locator("input.md-search__input").click()
+    else:
+        page.keyboard.press("/")
+    assert search(page, "informational interview"), "no results once the index loaded"
+    assert len(requested) == 1
+
+
 def test_offline_search_from_file(chromium, browser_offline_site):
     """The OFFLINE=true build searches from file://, under its CSP, with no network."""
     context = new_context(chromium, viewport=DESKTOP)
