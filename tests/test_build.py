@@ -48,7 +48,15 @@ def test_no_page_requests_google_fonts_or_cdn(site):
     html = (site / "index.html").read_text(encoding="utf-8")
     assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html
     assert "unpkg.com" not in html and "cdn.jsdelivr" not in html
-    assert "assets/javascripts/iframe-worker-shim.js" in html
+    assert "iframe-worker" not in html  # only the offline build needs the shim
+
+
+def test_offline_build_uses_the_vendored_shim_not_a_cdn(tmp_path):
+    result = mkdocs_build(ROOT / "mkdocs.yml", tmp_path / "out", env={"OFFLINE": "true"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    html = (tmp_path / "out" / "role" / "index.html").read_text(encoding="utf-8")
+    assert '<script src="../assets/javascripts/iframe-worker-shim.js"' in html
+    assert "unpkg.com" not in html and "iframe-worker/shim" not in html
 
 
 def test_home_page_maps_all_four_parts(site):
