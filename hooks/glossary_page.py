@@ -9,22 +9,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from backlinks import pages_linking_to
+
 ENTRY = re.compile(r"^### .+\{\s*#([\w-]+)\s*\}\s*$")
-TITLE = re.compile(r"^title:\s*(.+)$", re.M)
-
-
-def backlinks(docs: Path) -> dict[str, list[tuple[str, str]]]:
-    """Map each glossary id to the (title, path) of the pages linking to it."""
-    links: dict[str, list[tuple[str, str]]] = {}
-    for md in sorted(docs.rglob("*.md")):
-        if md.name == "glossary.md" and md.parent == docs:
-            continue
-        text = md.read_text(encoding="utf-8")
-        title = TITLE.search(text)
-        page = ((title.group(1).strip() if title else md.stem), md.relative_to(docs).as_posix())
-        for term in sorted(set(re.findall(r"glossary\.md#([\w-]+)", text))):
-            links.setdefault(term, []).append(page)
-    return links
 
 
 def add_backlinks(markdown: str, links: dict[str, list[tuple[str, str]]]) -> str:
@@ -51,4 +38,4 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     """Add backlinks on the glossary page only."""
     if page.file.src_uri != "glossary.md":
         return markdown
-    return add_backlinks(markdown, backlinks(Path(config.docs_dir)))
+    return add_backlinks(markdown, pages_linking_to(Path(config.docs_dir), "glossary.md"))

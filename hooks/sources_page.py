@@ -13,8 +13,9 @@ from pathlib import Path
 
 import yaml
 
+from backlinks import pages_linking_to
+
 MARKER = re.compile(r"<!--\s*(cited-by|references)\s*:?\s*([\w-]*)\s*-->")
-CITE = re.compile(r"sources\.md#([\w-]+)")
 
 
 def load_references(path: Path) -> list[dict]:
@@ -40,24 +41,13 @@ def render_references(refs: list[dict]) -> str:
     return "\n".join(out)
 
 
-def citing_pages(docs: Path, source_id: str) -> list[tuple[str, str]]:
-    """(title, path relative to docs/) of every page that cites a source id."""
-    found = []
-    for md in sorted(docs.rglob("*.md")):
-        text = md.read_text(encoding="utf-8")
-        if source_id in CITE.findall(text):
-            title = re.search(r"^title:\s*(.+)$", text, flags=re.M)
-            found.append(((title.group(1).strip() if title else md.stem), md.relative_to(docs).as_posix()))
-    return found
-
-
-def fill(markdown: str, docs: Path, refs: list[dict]) -> str:
-    """Replace every marker in the sources page."""
+def fill(markdown: str, citing: dict[str, list[tuple[str, str]]], refs: list[dict]) -> str:
+    """Replace every marker in the sources page; `citing` maps a source id to its pages."""
     def replace(match: re.Match) -> str:
         kind, arg = match.groups()
         if kind == "references":
             return render_references(refs)
-        pages = citing_pages(docs, arg)
+        pages = citing.get(arg, [])
         if not pages:
             return "No chapter cites this source yet."
         return "\n".join(f"- [{title}]({path})" for title, path in pages)
@@ -69,4 +59,5 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     if page.file.src_uri != "sources.md":
         return markdown
     root = Path(config.config_file_path).parent
-    return fill(markdown, Path(config.docs_dir), load_references(root / "sources" / "references.yml"))
+    citing = pages_linking_to(Path(config.docs_dir), "sources.md")
+    return fill(markdown, citing, load_references(root / "sources" / "references.yml"))
