@@ -14,27 +14,19 @@ Usage: python scripts/build_offline.py [--out build/download/handbook-offline.zi
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
 import zipfile
 from pathlib import Path
 
+from site_build import build_site
+
 ROOT = Path(__file__).resolve().parent.parent
 TOP = "handbook"
 SELF_NOTE = "You are reading the offline site already: this zip is what you unpacked.\n"
 SCRIPT_SRC = re.compile(r'(<meta http-equiv="Content-Security-Policy" content="[^"]*?script-src )[^;"]*')
-
-
-def build_site(config: Path, site: Path) -> None:
-    """Build the offline flavour of the site (not strict: content checks belong to `make build`)."""
-    env = {**os.environ, "OFFLINE": "true", "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-    mkdocs = Path(sys.executable).with_name("mkdocs")
-    subprocess.run([str(mkdocs), "build", "--no-strict", "--quiet", "-f", str(config), "-d", str(site)],
-                   check=True, env=env)
 
 
 def allow_inline_scripts(site: Path) -> None:
@@ -71,7 +63,7 @@ def main() -> int:
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
-        build_site(args.config, site)
+        build_site(args.config, site, offline=True)
         allow_inline_scripts(site)
         count = write_zip(site, args.out)
     size = args.out.stat().st_size / 1e6

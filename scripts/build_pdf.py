@@ -15,7 +15,6 @@ import datetime
 import html
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,6 +26,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import yaml
 from bs4 import BeautifulSoup, Tag
 from pygments.formatters import HtmlFormatter
+
+from site_build import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates" / "pdf"
@@ -73,14 +74,6 @@ def read_nav(items: list, part: str = "") -> list[Page]:
         elif isinstance(value, str) and value.endswith(".md") and "://" not in value:
             pages.append(Page(value, part))
     return pages
-
-
-def build_site(config: Path, site: Path) -> None:
-    """Build the site with mkdocs (not strict: content checks belong to `make build`)."""
-    env = {**os.environ, "OFFLINE": "false", "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-    mkdocs = Path(sys.executable).with_name("mkdocs")
-    subprocess.run([str(mkdocs), "build", "--no-strict", "--quiet", "-f", str(config), "-d", str(site)],
-                   check=True, env=env)
 
 
 def tidy(article: Tag, soup: BeautifulSoup) -> None:

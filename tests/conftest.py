@@ -4,15 +4,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
-import os
 import re
 import shutil
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
+
+import helpers
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -31,11 +30,8 @@ SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 
 def mkdocs_build(dest: Path, *, offline: bool = False, strict: bool = False) -> Path:
     """Build the site into `dest` (non-strict unless asked: strictness has its own test)."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true",
-               OFFLINE="true" if offline else "false")
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(dest),
-           "--strict" if strict else "--no-strict"]
-    result = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True)
+    result = helpers.mkdocs_build(REPO / "mkdocs.yml", dest, "--quiet", strict=strict,
+                                  env={"OFFLINE": "true" if offline else "false"})
     if result.returncode != 0:
         pytest.fail(f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"[-4000:])
     return dest

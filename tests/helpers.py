@@ -12,10 +12,12 @@ sys.path.insert(0, str(ROOT / "scripts"))
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
 
-def mkdocs_build(config: Path, site_dir: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run `mkdocs build --strict` for a config into site_dir; capture the output."""
+def mkdocs_build(config: Path, site_dir: Path, *extra: str, strict: bool = True,
+                 env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `mkdocs build` (strict unless asked) for a config into site_dir; capture the output."""
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir), *extra],
+        [sys.executable, "-m", "mkdocs", "build", "--strict" if strict else "--no-strict",
+         "-f", str(config), "-d", str(site_dir), *extra],
         cwd=config.parent, capture_output=True, text=True, env={**ENV, **(env or {})}, timeout=600)
 
 
