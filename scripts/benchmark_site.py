@@ -33,13 +33,14 @@ import threading
 import time
 from pathlib import Path
 
+from check_markdown import PARTS
+
 REPO = Path(__file__).resolve().parent.parent
 PREFIX = "handbook"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 TEXT_TYPES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map", ".webmanifest")
-PARTS = ("role", "eq", "roles-compared", "getting-hired")
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", OFFLINE="false")
 
 

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import yaml
 
+from check_markdown import PARTS
+
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("role", "eq", "roles-compared", "getting-hired")
 CITE = re.compile(r"sources\.md#([\w-]+)")
 FOOTNOTE = re.compile(r"^\[\^[^\]]+\]:\s*(.*)$")
 

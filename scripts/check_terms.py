@@ -14,6 +14,8 @@ import re
 import sys
 from pathlib import Path
 
+from check_markdown import FENCE
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFINITION = re.compile(r"^\*\[([^\]]+)\]:\s*(.*)$")
 # Capitalised words that are not abbreviations a reader needs explained.
@@ -23,7 +25,6 @@ ALLOWED = {"I", "A", "OK", "US", "UK", "CEO", "CTO", "CFO", "COO", "IQ", "TV", "
            "YouTube", "JavaScript", "iPhone", "iOS", "McKee", "McElroy", "McDowell", "McKinsey",
            "PhD", "AXELOS", "DM", "HTTP", "HTTPS", "UTC", "OR", "AND", "NOT", "TODO", "SMS", "API", "QA", "SQL"}
 ABBR = re.compile(r"\b([A-Z][a-z]?[A-Z][A-Za-z]*?)(?:s|'s)?\b")
-FENCE = re.compile(r"^\s*(```|~~~)")
 
 
 def definitions(path: Path) -> tuple[dict[str, str], list[str]]:

