@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("role", "eq", "roles-compared", "getting-hired")
+PARTS = ("role", "practice", "eq", "roles-compared", "getting-hired")
 FENCE = re.compile(r"^\s*(```|~~~)")
 DANGEROUS = [
     (re.compile(r"<\s*script\b", re.I), "raw <script> tag"),

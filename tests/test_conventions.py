@@ -8,6 +8,7 @@ import pytest
 from helpers import FIXTURES, ROOT, run
 import check_citations
 import check_markdown
+import check_narration
 import check_terms
 import readability
 
@@ -108,3 +109,20 @@ def test_ledger_check_catches_unknown_sources_missing_pages_and_unsourced_facts(
     assert "part.yml:3: fact cites unknown source 'S9'" in problems
     assert "part.yml:6: fact points to missing page 'role/no-such-page.md'" in problems
     assert "part.yml:9: fact has no sources" in problems
+
+
+def test_chapters_teach_without_narrating_their_sources():
+    problems = [p for f in check_narration.chapter_pages(DOCS) for p in check_narration.check_page(f)]
+    assert not problems, "\n".join(problems)
+
+
+def test_narration_check_catches_phrases_and_bare_ids_but_not_footnotes_code_or_comments():
+    page = BAD / "role" / "narration.md"
+    problems = check_narration.check_page(page)
+    found = {(p.split(":")[1], p.split(":")[2], p.split("'")[1]) for p in problems}
+    assert found == {("8", "1", "One source"), ("8", "47", "Another source"), ("10", "1", "Two sources"),
+                     ("10", "45", "S1"), ("12", "3", "The same interviews"), ("12", "60", "S3"),
+                     ("16", "5", "One interviewee")}
+    assert all("put the attribution in the footnote" in p for p in problems)
+    result = run("python", "scripts/check_narration.py", str(page))
+    assert result.returncode == 1 and f"{page}:8:1: source narration 'One source'" in result.stdout
