@@ -1,7 +1,9 @@
 """Check the SVG diagrams: accessible, static and self-contained; print file: problem.
 
 Each SVG needs role="img", a <title> and a <desc>, and must not contain scripts,
-event handlers, <foreignObject>, or references to anything outside the file.
+styles, event handlers, <foreignObject>, embedded images, or references to anything
+outside the file (parsed as XML by scripts/check_html.py, so an attribute split over
+lines is still seen).
 
 Usage: python scripts/check_diagrams.py [SVG files or dirs]   (default: docs/assets/diagrams)
 """
@@ -11,6 +13,8 @@ import re
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+
+from check_html import svg_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 NS = "{http://www.w3.org/2000/svg}"
@@ -30,13 +34,7 @@ def check_svg(path: Path) -> list[str]:
         el = root.find(f"{NS}{tag}")
         if el is None or not (el.text or "").strip():
             problems.append(f"{path}:1: <svg> needs a non-empty <{tag}> as a direct child")
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if re.search(r"<\s*(script|foreignObject|image|iframe)\b", line, re.I):
-            problems.append(f"{path}:{lineno}: scripts, foreignObject and embedded images are not allowed")
-        if re.search(r"\son[a-z]+\s*=", line, re.I):
-            problems.append(f"{path}:{lineno}: event handler attributes are not allowed")
-        if re.search(r"(href|src)\s*=\s*[\"'](?!#)", line) or re.search(r"url\(\s*['\"]?(?!#)", line):
-            problems.append(f"{path}:{lineno}: references outside the file are not allowed")
+    problems += [f"{path}:{line}: {message}" for line, message in svg_problems(text)]
     return problems
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from helpers import FIXTURES, ROOT, run
 import check_citations
+import check_html
 import check_markdown
 import check_narration
 import check_terms
@@ -29,8 +30,7 @@ def test_page_conventions_catch_every_problem_with_file_and_line():
                      f"{page}:5: H1 'A different heading' differs from front-matter title",
                      f"{page}:7: chapter page needs a one-paragraph summary",
                      f"{page}:9: image '../assets/diagrams/missing-alt.svg' has no alt text",
-                     f"{page}:11: raw <script> tag", f"{page}:13: inline event handler",
-                     f"{page}:15: javascript: URL", "has no '!!! success \"Key takeaways\"'"):
+                     "has no '!!! success \"Key takeaways\"'"):
         assert expected in problems, expected
 
 
@@ -126,3 +126,38 @@ def test_narration_check_catches_phrases_and_bare_ids_but_not_footnotes_code_or_
     assert all("put the attribution in the footnote" in p for p in problems)
     result = run("python", "scripts/check_narration.py", str(page))
     assert result.returncode == 1 and f"{page}:8:1: source narration 'One source'" in result.stdout
+
+
+def test_no_page_renders_unsafe_or_off_site_html():
+    result = run("python", "scripts/check_html.py")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_html_check_reads_rendered_html_and_names_the_markdown_line():
+    page = BAD / "role" / "bad-page.md"
+    assert check_html.check_markdown_page(page) == [
+        f"{page}:11: <script> element is not allowed",
+        f"{page}:13: event-handler attribute onclick= is not allowed",
+        f"{page}:15: javascript: URL in href= is not allowed"]
+    unsafe = FIXTURES / "unsafe-html" / "page.md"
+    assert check_html.check_markdown_page(unsafe) == [
+        f"{unsafe}:18: event-handler attribute onerror= is not allowed",  # split over two lines
+        f"{unsafe}:20: <img> loads a resource from another host: https://tracker.example/pixel.gif",
+        f"{unsafe}:22: <iframe> element is not allowed",
+        f"{unsafe}:22: <iframe> loads a resource from another host: https://video.example/embed",
+        f"{unsafe}:24: <object> element is not allowed",
+        f"{unsafe}:26: data: URL in href= is not allowed",
+        f"{unsafe}:28: javascript: URL in href= is not allowed",
+        f"{unsafe}:30: event-handler attribute onclick= is not allowed",  # added by attr_list
+        f"{unsafe}:32: <style> element is not allowed",
+        f"{unsafe}:34: <form> element is not allowed",
+        f"{unsafe}:34: <button> element is not allowed"]  # the <script> in a code block is not reported
+
+
+def test_html_check_parses_svg_as_xml():
+    svg = FIXTURES / "unsafe-html" / "bad.svg"
+    assert check_html.check_svg(svg) == [
+        f"{svg}:3: event-handler attribute onclick= is not allowed",
+        f"{svg}:5: xlink:href= points outside the file: https://evil.example/sprite.svg#x",
+        f"{svg}:7: <style> element is not allowed",
+        f"{svg}:8: javascript: URL in href= is not allowed"]

@@ -61,5 +61,6 @@ def test_every_diagram_is_accessible_static_and_used():
 def test_diagram_check_fails_on_a_scripted_inaccessible_svg():
     problems = "\n".join(check_diagrams.check_svg(FIXTURES / "bad-diagrams" / "bad.svg"))
     for expected in ('bad.svg:1: <svg> needs role="img"', "needs a non-empty <title>", "needs a non-empty <desc>",
-                     "bad.svg:2: scripts", "bad.svg:3: references outside the file", "bad.svg:4: event handler"):
+                     "bad.svg:2: <script> element is not allowed", "bad.svg:3: <image> element is not allowed",
+                     "bad.svg:3: href= points outside the file", "bad.svg:4: event-handler attribute onclick="):
         assert expected in problems, expected
