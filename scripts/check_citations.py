@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from check_markdown import PARTS
+from report import emit
 
 ROOT = Path(__file__).resolve().parent.parent
 CITE = re.compile(r"sources\.md#([\w-]+)")
@@ -81,8 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         problems += check_page(md, ids, chapter=len(rel) > 1 and rel[0] in PARTS)
     if not args:
         problems += check_ledgers(ROOT / "sources" / "ledger", docs, ids)
-    print("\n".join(problems)) if problems else None
-    return 1 if problems else 0
+    return emit(problems, "Citations")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from check_html import svg_problems
+from report import emit
 
 ROOT = Path(__file__).resolve().parent.parent
 NS = "{http://www.w3.org/2000/svg}"
@@ -44,8 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     for p in map(Path, args or [str(ROOT / "docs" / "assets" / "diagrams")]):
         files.extend(sorted(p.glob("*.svg")) if p.is_dir() else [p])
     problems = [p for f in files for p in check_svg(f)]
-    print("\n".join(problems)) if problems else None
-    return 1 if problems else 0
+    return emit(problems, "Diagrams")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from report import emit
+
 ROOT = Path(__file__).resolve().parent.parent
 PARTS = ("role", "practice", "eq", "roles-compared", "getting-hired")
 FENCE = re.compile(r"^\s*(```|~~~)")
@@ -111,8 +113,7 @@ def markdown_files(paths: list[str]) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     problems = [p for f in markdown_files(argv if argv is not None else sys.argv[1:])
                 for p in check_page(f)]
-    print("\n".join(problems)) if problems else None
-    return 1 if problems else 0
+    return emit(problems, "Page conventions")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 from check_markdown import FENCE, PARTS, ROOT, split_front_matter
+from report import emit
 
 # Words that introduce a source as the subject of the sentence.
 DETERMINER = (r"one|another|a|an|the|the same|that|this|these|those|two|three|four|five|both|each|"
@@ -86,9 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     for arg in map(Path, args):
         files.extend(sorted(arg.rglob("*.md")) if arg.is_dir() else [arg])
     problems = [p for f in (files or chapter_pages()) for p in check_page(f)]
-    if problems:
-        print("\n".join(problems))
-    return 1 if problems else 0
+    return emit(problems, "Source narration")
 
 
 if __name__ == "__main__":

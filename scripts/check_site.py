@@ -15,6 +15,8 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 from bs4 import BeautifulSoup
 
+from report import emit
+
 # Attributes that make the browser fetch something (not plain navigation links).
 LOADS = {"script": "src", "img": "src", "iframe": "src", "source": "src", "audio": "src",
          "video": "src", "embed": "src", "object": "data", "track": "src", "input": "src"}
@@ -101,8 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     site = Path(args[0] if args else "site")
     problems = check_site(site, args[1] if len(args) > 1 else "/")
-    print("\n".join(problems)) if problems else None
-    return 1 if problems else 0
+    return emit(problems, "Built site")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from check_markdown import FENCE
+from report import emit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFINITION = re.compile(r"^\*\[([^\]]+)\]:\s*(.*)$")
@@ -103,8 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     abbr_file = Path(args[1]) if len(args) > 1 else ROOT / "includes" / "abbreviations.md"
     defined, problems = definitions(abbr_file)
     problems += undefined_abbreviations(docs, defined) + glossary_problems(docs)
-    print("\n".join(problems)) if problems else None
-    return 1 if problems else 0
+    return emit(problems, "Terms and glossary")
 
 
 if __name__ == "__main__":

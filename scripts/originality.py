@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from check_markdown import markdown_files
+from report import emit
 
 ROOT = Path(__file__).resolve().parent.parent
 FINGERPRINTS = ROOT / "sources" / "fingerprints.txt"
@@ -75,15 +76,13 @@ def main(argv: list[str] | None = None) -> int:
                               for p in sorted(Path(args.sources).glob("*.txt"))))
     else:
         known = load_fingerprints()
-    problems = 0
-    for path in markdown_files(args.paths):
-        for lineno, run in copied_runs(path.read_text(encoding="utf-8"), known):
-            problems += 1
-            print(f"{path}:{lineno}: copied from a source: \"{run}\"")
+    problems = [f"{path}:{lineno}: copied from a source: \"{run}\""
+                for path in markdown_files(args.paths)
+                for lineno, run in copied_runs(path.read_text(encoding="utf-8"), known)]
     if problems:
-        print(f"{problems} copied run(s) of {RUN}+ words: rewrite them in your own words.",
+        print(f"{len(problems)} copied run(s) of {RUN}+ words: rewrite them in your own words.",
               file=sys.stderr)
-    return 1 if problems else 0
+    return emit(problems, "Originality")
 
 
 if __name__ == "__main__":

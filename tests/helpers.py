@@ -21,8 +21,9 @@ def mkdocs_build(config: Path, site_dir: Path, *extra: str, strict: bool = True,
         cwd=config.parent, capture_output=True, text=True, env={**ENV, **(env or {})}, timeout=600)
 
 
-def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+def run(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run a command (python or a tool from this environment's bin/), capturing its output."""
     tool = Path(sys.executable).parent / args[0]
     command = [sys.executable if args[0] == "python" else str(tool) if tool.exists() else args[0], *args[1:]]
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=ENV, timeout=600)
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, env={**ENV, **(env or {})},
+                          timeout=600)

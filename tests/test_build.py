@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import FIXTURES, ROOT, mkdocs_build, run
+import check_html
 import check_site
 
 
@@ -32,6 +33,31 @@ def test_strict_build_fails_on_broken_link_and_anchor(tmp_path):
 def test_built_site_links_anchors_and_hosts_are_sound(site):
     problems = check_site.check_site(site, base="/handbook/")
     assert not problems, "\n".join(problems)
+
+
+def test_built_pages_hold_no_unsafe_html(site):
+    assert check_html.check_built_site(site, ROOT / "docs") == []
+
+
+def test_unsafe_html_in_a_built_page_is_reported_against_its_markdown_line(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text((FIXTURES / "unsafe-html" / "page.md").read_text(encoding="utf-8"),
+                                   encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Unsafe\nsite_url: https://example.org/\nrepo_url: https://github.com/o/r\n"
+        "edit_uri: edit/main/docs/\ntheme:\n  name: material\n  features: [content.action.edit]\n"
+        "markdown_extensions: [attr_list, md_in_html]\n", encoding="utf-8")
+    result = mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site", strict=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    problems = check_html.check_built_site(tmp_path / "site", docs)
+    source = docs / "index.md"
+    for expected in (":18: event-handler attribute onerror=", ":20: <img> loads a resource from another host",
+                     ":22: <iframe> element is not allowed", ":24: <object> element is not allowed",
+                     ":26: data: URL in href=", ":30: event-handler attribute onclick="):
+        assert any(p.startswith(f"{source}{expected}") and p.endswith("(in the built page index.html)")
+                   for p in problems), expected
+    assert not any("shown, not run" in p or ":11:" in p for p in problems)
 
 
 def test_site_check_catches_broken_links_and_third_party_loads():

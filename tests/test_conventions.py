@@ -161,3 +161,19 @@ def test_html_check_parses_svg_as_xml():
         f"{svg}:5: xlink:href= points outside the file: https://evil.example/sprite.svg#x",
         f"{svg}:7: <style> element is not allowed",
         f"{svg}:8: javascript: URL in href= is not allowed"]
+
+
+def test_checks_annotate_the_pull_request_on_github_actions():
+    page = BAD / "role" / "narration.md"
+    plain = run("python", "scripts/check_narration.py", str(page))
+    assert "::error" not in plain.stdout
+    result = run("python", "scripts/check_narration.py", str(page), env={"GITHUB_ACTIONS": "true"})
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert f"{page}:8:1: source narration 'One source': {check_narration.HINT}" in lines
+    assert ("::error file=tests/fixtures/bad-docs/role/narration.md,line=8,col=1,title=Source narration::"
+            f"source narration 'One source': {check_narration.HINT}") in lines
+    readability_result = run("python", "scripts/readability.py", str(BAD / "hard-to-read.md"),
+                             env={"GITHUB_ACTIONS": "true"})
+    assert "::error file=tests/fixtures/bad-docs/hard-to-read.md,line=1,title=Readability::Flesch" \
+        in readability_result.stdout
