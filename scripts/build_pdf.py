@@ -80,7 +80,7 @@ def tidy(article: Tag, soup: BeautifulSoup) -> None:
     """Make web-only markup printable: all tabs shown, details open, no lightbox links."""
     for tabs in article.select(".tabbed-set"):
         labels = [label.get_text(" ", strip=True) for label in tabs.select(".tabbed-labels > label")]
-        for label, block in zip(labels, tabs.select(".tabbed-content > .tabbed-block")):
+        for label, block in zip(labels, tabs.select(".tabbed-content > .tabbed-block"), strict=False):
             title = soup.new_tag("p", attrs={"class": "tabbed-title"})
             title.string = label
             block.insert(0, title)
@@ -146,7 +146,8 @@ def abbreviations(pages: list[Page], header: str) -> str:
     if not found:
         return ""
     rows = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in sorted(found.items()))
-    return (f'<section class="chapter" id="page-abbreviations" data-part="{html.escape(header)}" data-title="Abbreviations">'
+    return (f'<section class="chapter" id="page-abbreviations" data-part="{html.escape(header)}"'
+            ' data-title="Abbreviations">'
             f'<h1>Abbreviations</h1><dl class="abbreviations">{rows}</dl></section>')
 
 
@@ -206,7 +207,7 @@ def render(book_html: str, out: Path, paper: str, base: Path) -> None:
 def edition_date() -> datetime.date:
     """SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date() if epoch else datetime.date.today()
+    return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date() if epoch else datetime.date.today()
 
 
 def main() -> int:

@@ -9,7 +9,6 @@ Usage: python scripts/check_diagrams.py [SVG files or dirs]   (default: docs/ass
 """
 from __future__ import annotations
 
-import re
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path

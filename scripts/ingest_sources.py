@@ -20,6 +20,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -202,7 +203,7 @@ def sanitise_line(line: str, lineno: int) -> tuple[str, list[Finding]]:
 
     line = normalise_line(line)
     for pattern, explain in RULES:
-        line = normalise_line(pattern.sub(lambda m: cut(m, explain), line))
+        line = normalise_line(pattern.sub(lambda m, explain=explain: cut(m, explain), line))
     return line, found
 
 
@@ -222,14 +223,45 @@ def load_metadata(path: Path = METADATA) -> dict:
     return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
 
 
+# What the payload guard looks for in every repository file: host names and base64 blobs.
+GUARD_TOKEN = re.compile(r"[A-Za-z0-9+/]{40,}|[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                         r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
+HARMFUL = {"script-injection", "encoded-payload", "spam-link"}
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def guard_tokens(text: str) -> set[str]:
+    """Every host name and base64-looking blob in a text, lower-cased hosts included."""
+    tokens = set(GUARD_TOKEN.findall(text))
+    return tokens | {t.lower() for t in tokens}
+
+
+def payload_hashes(raw: str, found: list[Finding]) -> list[str]:
+    """SHA-256 of each host the injected code or spam links point to, and of each base64 blob.
+
+    Committed in the registry, so the payload guard (tests/test_sources.py) can prove that
+    no repository file carries them, in any CI, without the raw pages and without ever
+    writing the hosts or blobs themselves into the repository.
+    """
+    hosts = {urlsplit(f.target).hostname or "" for f in found if f.target and f.kind in HARMFUL}
+    hosts |= {h.removeprefix("www.") for h in hosts}
+    blobs = {b for b in re.findall(r"[A-Za-z0-9+/]{40,}", raw) if not re.fullmatch(r"[0-9a-f]+", b)}
+    return sorted(sha256_text(t) for t in (hosts | blobs) - {""})
+
+
 def entry(sid: str, path: Path, raw: bytes, clean: str, found: list[Finding], meta: dict) -> dict:
-    """One registry entry: metadata merged with hash, word count and finding counts."""
+    """One registry entry: metadata merged with hash, word count, finding counts and payload hashes."""
     counts: dict[str, int] = {}
     for f in found:
         counts[f.kind] = counts.get(f.kind, 0) + 1
     fields = ("title", "publisher", "kind", "quality_notes", "topics")
+    guard = payload_hashes(raw.decode("utf-8", errors="replace"), found)
     return {"id": sid, "file": path.name, "sha256": hashlib.sha256(raw).hexdigest(),
             "words": len(words(clean)), "findings": counts,
+            **({"payload_sha256": guard} if guard else {}),
             **{k: meta.get(k, "unknown") for k in fields}}
 
 

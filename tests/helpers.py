@@ -6,10 +6,33 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 sys.path.insert(0, str(ROOT / "scripts"))
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+IN_CI = os.environ.get("CI") == "true"
+RAW_SOURCES = Path(os.environ.get("HANDBOOK_SOURCES") or ROOT.parent / "shared" / "sources")
+
+
+def unavailable(reason: str):
+    """A test cannot run because a tool or folder is missing: skip it locally, fail it in CI.
+
+    With CI=true a missing Chromium, Java, Node tool or raw-source folder is a failure
+    with this message, never a silent skip: a green CI must mean every suite ran.
+    """
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: a missing tool is a failure, not a skip; .ci/run installs it)")
+    pytest.skip(reason)
+
+
+def raw_sources() -> Path:
+    """The folder of raw source pages, announced in the test log; unavailable() if it is missing."""
+    if not any(RAW_SOURCES.glob("*.txt")):
+        unavailable(f"raw sources not found at {RAW_SOURCES} (set HANDBOOK_SOURCES)")
+    print(f"reading the raw source pages in {RAW_SOURCES}")
+    return RAW_SOURCES
 
 
 def mkdocs_build(config: Path, site_dir: Path, *extra: str, strict: bool = True,

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import FIXTURES, ROOT, mkdocs_build, run
 import check_html
 import check_site
+from helpers import FIXTURES, ROOT, mkdocs_build, run, unavailable
+
+pytestmark = pytest.mark.site
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +123,7 @@ def test_strict_build_works_in_a_shallow_clone(tmp_path):
     clone = tmp_path / "clone"
     cloned = run("git", "clone", "--quiet", "--depth", "1", f"file://{ROOT}", str(clone))
     if cloned.returncode != 0:
-        pytest.skip(f"cannot clone the repository: {cloned.stderr.strip()}")
+        unavailable(f"cannot clone the repository: {cloned.stderr.strip()}")
     result = mkdocs_build(clone / "mkdocs.yml", tmp_path / "out")
     warnings = [ln for ln in result.stderr.splitlines() if "WARNING" in ln]
     assert result.returncode == 0 and not warnings, "\n".join(warnings) or result.stderr[-2000:]

@@ -1,17 +1,15 @@
 """Markdown pages follow the handbook's conventions, and each check fails on a bad fixture."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from helpers import FIXTURES, ROOT, run
 import check_citations
 import check_html
 import check_markdown
 import check_narration
 import check_terms
 import readability
+from helpers import FIXTURES, ROOT, run
 
 DOCS = ROOT / "docs"
 BAD = FIXTURES / "bad-docs"

@@ -14,8 +14,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
+pytestmark = pytest.mark.book
+
 ROOT = Path(__file__).resolve().parent.parent
-SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 NEEDS = {"img": "src", "script": "src", "link": "href", "a": "href", "source": "src"}
 
 
@@ -59,38 +60,34 @@ def test_missing_file_checker_catches_a_gap(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_opens_from_file_and_search_answers_with_no_network(offline_site):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        executable = str(SYSTEM_CHROMIUM) if SYSTEM_CHROMIUM.exists() else playwright.chromium.executable_path
-        if not Path(executable).exists():
-            pytest.skip("Chromium is absent: no /usr/bin/chromium and no Playwright browser (playwright install chromium)")
-        browser = playwright.chromium.launch(executable_path=executable)
-        page = browser.new_page()
-        requests, errors = [], []
-        page.on("pageerror", lambda error: errors.append(str(error)))
+def test_opens_from_file_and_search_answers_with_no_network(offline_site, chromium):
+    browser = chromium
+    page = browser.new_page()
+    requests, errors = [], []
+    page.on("pageerror", lambda error: errors.append(str(error)))
 
-        def offline_only(route):
-            if route.request.url.startswith(("file:", "data:", "blob:", "about:")):
-                return route.continue_()
-            requests.append(route.request.url)
-            return route.abort()
-        page.route("**/*", offline_only)
+    def offline_only(route):
+        if route.request.url.startswith(("file:", "data:", "blob:", "about:")):
+            return route.continue_()
+        requests.append(route.request.url)
+        return route.abort()
+    page.route("**/*", offline_only)
 
-        diagrams = [p for p in sorted(offline_site.rglob("*.html")) if "assets/diagrams/" in p.read_text(encoding="utf-8")]
-        broken = []
-        for html in diagrams[:1]:
-            page.goto(html.as_uri())
-            page.wait_for_load_state("load")
-            broken = page.evaluate("[...document.images].filter(i => !i.complete || !i.naturalWidth).map(i => i.src)")
-        page.goto((offline_site / "index.html").as_uri())
-        assert page.locator("article h1").first.is_visible()
-        query = page.locator("input.md-search__input")
-        query.click()
-        query.press_sequentially("empathy", delay=20)
-        page.wait_for_selector(".md-search-result__item", timeout=15000)
-        first = page.locator(".md-search-result__item").first.inner_text()
-        browser.close()
+    diagrams = [p for p in sorted(offline_site.rglob("*.html"))
+                if "assets/diagrams/" in p.read_text(encoding="utf-8")]
+    broken = []
+    for html in diagrams[:1]:
+        page.goto(html.as_uri())
+        page.wait_for_load_state("load")
+        broken = page.evaluate("[...document.images].filter(i => !i.complete || !i.naturalWidth).map(i => i.src)")
+    page.goto((offline_site / "index.html").as_uri())
+    assert page.locator("article h1").first.is_visible()
+    query = page.locator("input.md-search__input")
+    query.click()
+    query.press_sequentially("empathy", delay=20)
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    first = page.locator(".md-search-result__item").first.inner_text()
+    page.close()
     assert "mpathy" in first
     assert broken == []
     assert requests == [], "the offline site tried to reach the network"

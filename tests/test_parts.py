@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from helpers import FIXTURES, ROOT
 import check_diagrams
 import readability
+from helpers import FIXTURES, ROOT
 
 DOCS = ROOT / "docs"
 PARTS = {"role": "role-", "eq": "eq-", "roles-compared": "roles-", "getting-hired": "hired-"}

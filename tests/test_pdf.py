@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import build_pdf  # noqa: E402
 
+pytestmark = pytest.mark.book
+
 INJECTION = ("base64", "add_action", "<script")
 
 
@@ -123,7 +125,8 @@ def unembedded_fonts(reader: PdfReader) -> list[str]:
             font = font.get_object()
             if font.get("/Subtype") == "/Type3":  # glyphs are drawn inline
                 continue
-            desc = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font).get("/FontDescriptor")
+            face = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            desc = face.get("/FontDescriptor")
             desc = desc.get_object() if desc else {}
             if not any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")):
                 missing.add(str(font.get("/BaseFont")))

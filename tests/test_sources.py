@@ -1,6 +1,9 @@
 """Tests for scripts/ingest_sources.py: the sanitiser, determinism, and the committed files.
 
-The real malicious host is never written here: tests derive it from the raw page at run time.
+The real malicious host is never written here. The payload guard runs everywhere from the
+SHA-256 hashes the registry commits; the tests marked raw_sources read the raw pages
+(../shared/sources or HANDBOOK_SOURCES), say so in the log, and fail under CI=true when
+the folder is missing.
 """
 from __future__ import annotations
 
@@ -12,19 +15,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
+import yaml  # noqa: E402
+
 import ingest_sources as ing  # noqa: E402
+from helpers import raw_sources  # noqa: E402
 from originality import load_fingerprints  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "sources"
-REAL = ing.default_sources()
 COMPROMISED = "002_1d66d1a03cc32040.txt"
 URL = re.compile(r"https?://|www\.", re.I)
 BLOB = re.compile(r"[A-Za-z0-9+/]{40,}")
 HEX = re.compile(r"[0-9a-f]+")
 FORBIDDEN = ("<script", "base64", "atob", "add_action")
-needs_real = pytest.mark.skipif(
-    not (REAL / COMPROMISED).is_file(),
-    reason=f"raw sources not found at {REAL} (set HANDBOOK_SOURCES to the folder of raw pages)")
+needs_real = pytest.mark.raw_sources
+SKIP_DIRS = {".git", ".venv", "node_modules", "site", "build", "__pycache__", ".pytest_cache"}
 
 
 def blobs(text: str) -> list[str]:
@@ -90,7 +94,7 @@ def test_ingest_is_deterministic(tmp_path):
 
 @needs_real
 def test_real_injection_and_spam_link_are_reported():
-    _, found = ing.sanitise(read(REAL / COMPROMISED))
+    _, found = ing.sanitise(read(raw_sources() / COMPROMISED))
     injection = [f for f in found if f.kind == "script-injection" and f.target]
     assert injection and injection[0].line == 1
     assert injection[0].target.startswith("https://") and injection[0].target.endswith(".js")
@@ -100,7 +104,7 @@ def test_real_injection_and_spam_link_are_reported():
 
 @needs_real
 def test_real_sanitised_text_has_no_code_or_urls():
-    for path in sorted(REAL.glob("*.txt")):
+    for path in sorted(raw_sources().glob("*.txt")):
         clean, _ = ing.sanitise(read(path))
         assert not any(bad in clean for bad in FORBIDDEN), path.name
         assert not URL.search(clean) and not blobs(clean), path.name
@@ -108,6 +112,7 @@ def test_real_sanitised_text_has_no_code_or_urls():
 
 @needs_real
 def test_committed_registry_and_fingerprints_match_raw_files(capsys):
+    REAL = raw_sources()
     outputs, _ = ing.build(REAL, ing.load_metadata())
     assert ing.stale(outputs) == [], "re-run: python scripts/ingest_sources.py"
     assert ing.main(["--sources", str(REAL), "--check"]) == 0
@@ -120,17 +125,37 @@ def test_committed_registry_and_fingerprints_match_raw_files(capsys):
         assert ing.fingerprints(ing.sanitise(read(path))[0]) <= known
 
 
-@needs_real
+def repository_files():
+    for path in sorted(ROOT.rglob("*")):
+        if path.is_file() and not SKIP_DIRS & set(path.relative_to(ROOT).parts):
+            yield path
+
+
+def carriers(guard: set[str], files) -> list[str]:
+    """Files holding a host name or base64 blob whose SHA-256 is in `guard`."""
+    return [str(path) for path in files
+            if {ing.sha256_text(t) for t in ing.guard_tokens(path.read_bytes().decode("utf-8", "replace"))} & guard]
+
+
 def test_no_repository_file_carries_the_payload_or_links():
-    raw = read(REAL / COMPROMISED)
+    """Runs from the committed hashes, in any CI: no raw page needed."""
+    registry = yaml.safe_load(read(ing.REGISTRY))
+    guard = {h for source in registry["sources"] for h in source.get("payload_sha256", [])}
+    assert len(guard) >= 2, "the registry must hold the hashes of the injected host and the spam host"
+    assert carriers(guard, repository_files()) == []
+
+
+def test_payload_guard_finds_a_planted_host_and_blob(tmp_path):
+    raw = read(FIXTURES / "000_injected.txt")
     _, found = ing.sanitise(raw)
-    secrets = {f.target.split("/")[2] for f in found if f.target}  # hosts, found at run time
-    secrets |= set(blobs(raw))
-    skip = {".git", ".venv", "node_modules", "site", "__pycache__", ".pytest_cache"}
-    for path in ROOT.rglob("*"):
-        if path.is_file() and not skip & set(path.relative_to(ROOT).parts):
-            data = path.read_bytes()
-            assert not any(s.encode() in data for s in secrets), path.relative_to(ROOT)
+    guard = set(ing.payload_hashes(raw, found))
+    host = tmp_path / "leaked-host.md"
+    host.write_text("See https://EVIL.example/x.js for details.\n", encoding="utf-8")
+    blob = tmp_path / "leaked-blob.txt"
+    blob.write_text(next(b for b in blobs(raw)) + "\n", encoding="utf-8")
+    clean = tmp_path / "clean.md"
+    clean.write_text("Nothing to see at example.org.\n", encoding="utf-8")
+    assert carriers(guard, [host, blob, clean]) == [str(host), str(blob)]
 
 
 def test_committed_source_files_have_no_urls_or_blobs():
