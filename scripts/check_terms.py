@@ -23,7 +23,7 @@ DEFINITION = re.compile(r"^\*\[([^\]]+)\]:\s*(.*)$")
 ALLOWED = {"I", "A", "OK", "US", "UK", "CEO", "CTO", "CFO", "COO", "IQ", "TV", "AI", "PDF", "HTML",
            "CSS", "SVG", "URL", "FAQ", "ID", "II", "III", "IV", "VI", "HP", "LLC", "USD", "TL", "DR",
            "YAML", "CC", "BY", "MIT", "README", "HR", "IT", "LinkedIn", "GitHub", "PowerPoint", "SaaS",
-           "YouTube", "JavaScript", "iPhone", "iOS", "McKee", "McElroy", "McDowell", "McKinsey",
+           "YouTube", "JavaScript", "iPhone", "iOS", "McKee", "McElroy", "McDowell", "McClure", "McKinsey",
            "PhD", "AXELOS", "DM", "HTTP", "HTTPS", "UTC", "OR", "AND", "NOT", "TODO", "SMS", "API", "QA", "SQL"}
 ABBR = re.compile(r"\b([A-Z][a-z]?[A-Z][A-Za-z]*?)(?:s|'s)?\b")
 
