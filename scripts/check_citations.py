@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from check_markdown import PARTS
+from check_markdown import is_chapter
 from report import emit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,8 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     ids = known_ids()
     problems = []
     for md in sorted(docs.rglob("*.md")):
-        rel = md.relative_to(docs).parts
-        problems += check_page(md, ids, chapter=len(rel) > 1 and rel[0] in PARTS)
+        problems += check_page(md, ids, chapter=is_chapter(md, docs))
     if not args:
         problems += check_ledgers(ROOT / "sources" / "ledger", docs, ids)
     return emit(problems, "Citations")

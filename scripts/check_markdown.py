@@ -19,7 +19,10 @@ import yaml
 from report import emit
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("role", "practice", "eq", "roles-compared", "getting-hired")
+DOCS = ROOT / "docs"
+PARTS = ("role", "practice", "eq", "roles-compared", "getting-hired")  # the book's parts, in order
+# Folders whose pages follow the chapter rules: the parts, and the reader templates.
+CHAPTER_FOLDERS = (*PARTS, "templates")
 FENCE = re.compile(r"^\s*(```|~~~)")
 IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
 HTML_IMG = re.compile(r"<img\b(?![^>]*\balt=\"[^\"]+\")[^>]*>", re.I)
@@ -34,10 +37,21 @@ def split_front_matter(text: str) -> tuple[dict | None, int]:
     return (data if isinstance(data, dict) else {}), match.group(0).count("\n") + 1
 
 
-def is_chapter(path: Path) -> bool:
-    """A page inside one of the four parts."""
-    parts = path.resolve().parts
-    return "docs" in parts and parts[parts.index("docs") + 1] in PARTS
+def is_chapter(path: Path, docs: Path | None = None) -> bool:
+    """A page inside one of the parts, or a reader template: it follows the chapter rules.
+
+    Judged from the docs folder (the repository's, or the nearest folder named docs
+    above the page), never from the first "docs" anywhere in the absolute path.
+    """
+    path = path.resolve()
+    roots = [docs or DOCS] + [parent for parent in path.parents if parent.name == "docs"]
+    for root in roots:
+        try:
+            rel = path.relative_to(root.resolve()).parts
+        except ValueError:
+            continue
+        return len(rel) > 1 and rel[0] in CHAPTER_FOLDERS
+    return False
 
 
 def check_page(path: Path, chapter: bool | None = None) -> list[str]:

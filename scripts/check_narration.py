@@ -21,7 +21,7 @@ import re
 import sys
 from pathlib import Path
 
-from check_markdown import FENCE, PARTS, ROOT, split_front_matter
+from check_markdown import CHAPTER_FOLDERS, FENCE, ROOT, split_front_matter
 from report import emit
 
 # Words that introduce a source as the subject of the sentence.
@@ -40,8 +40,8 @@ HINT = "state the idea and put the attribution in the footnote (style guide: Tea
 
 
 def chapter_pages(docs: Path = ROOT / "docs") -> list[Path]:
-    """Every Markdown page inside one of the parts, found from the docs root."""
-    return [p for part in PARTS for p in sorted((docs / part).rglob("*.md"))]
+    """Every chapter page (the parts and the reader templates), found from the docs root."""
+    return [p for folder in CHAPTER_FOLDERS for p in sorted((docs / folder).rglob("*.md"))]
 
 
 def prose_lines(text: str):

