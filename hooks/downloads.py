@@ -1,6 +1,6 @@
 """MkDocs hook: publish the PDF and offline zip from build/download/ as site/download/.
 
-`make pdf` and `make offline` write the real files to build/download/ before the
+`make pdf`, `make epub` and `make offline` write the real files to build/download/ before the
 site is built. When they have not been built (a quick local build, a test), a
 small text placeholder is published instead, so that links stay valid and the
 strict build passes; the placeholder says how to build the real file.
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from mkdocs.structure.files import File, Files
 
-DOWNLOADS = ("handbook.pdf", "handbook-offline.zip")
+DOWNLOADS = ("handbook.pdf", "handbook.epub", "handbook-offline.zip")
 log = logging.getLogger("mkdocs.hooks.downloads")
 
 
@@ -27,8 +27,9 @@ def on_files(files: Files, config) -> Files:
         if real.is_file():
             files.append(File.generated(config, src_uri, abs_src_path=str(real)))
         else:
-            log.info("%s not built (run `make pdf` / `make offline`); publishing a placeholder", name)
+            log.info("%s not built (run `make pdf` / `make epub` / `make offline`); publishing a placeholder", name)
             files.append(File.generated(
                 config, src_uri,
-                content=f"Placeholder: {name} was not built for this preview. Run `make pdf` and `make offline`.\n"))
+                content=f"Placeholder: {name} was not built for this preview. "
+                        "Run `make pdf`, `make epub` and `make offline`.\n"))
     return files
