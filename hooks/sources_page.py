@@ -35,7 +35,7 @@ def load_references(path: Path) -> list[dict]:
 def render_references(refs: list[dict]) -> str:
     """One paragraph per reference: author, *title*, year, address; anchored by id."""
     out = []
-    for ref in sorted(refs, key=lambda r: (r["author"].lower(), r["year"])):
+    for ref in sorted(refs, key=lambda r: (r["author"].lower(), str(r["year"]))):
         url = f" <{ref['url']}>" if ref.get("url") else ""
         out.append(f"{ref['author']}. *{ref['title']}*. {ref['year']}.{url}\n{{ #{ref['id']} }}\n")
     return "\n".join(out)
