@@ -130,9 +130,11 @@ def search_page(chromium, site_url):
 
 def test_questions_file_covers_the_handbook():
     assert len(QUESTIONS) >= 20
-    parts = {"role/", "eq/", "roles-compared/", "getting-hired/", "glossary/"}
+    parts = {"role/", "practice/", "eq/", "roles-compared/", "getting-hired/", "glossary/", "common-questions/"}
     covered = {p for p in parts if any(v.startswith(p) for v in QUESTIONS.values())}
     assert covered == parts, f"no question for {parts - covered}"
+    sentences = [q for q in QUESTIONS if len(q.split()) >= 5]
+    assert len(sentences) >= 20, "at least 20 natural full-sentence questions, not keywords"
 
 
 @pytest.mark.parametrize("query", list(QUESTIONS))
