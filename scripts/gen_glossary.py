@@ -4,7 +4,7 @@ A glossary entry is a heading `### Term { #id }` in docs/glossary.md, inside a l
 section `## A`. This generator adds, in the page it renders (never in the source file):
 - before the first letter section, a bar of links to every letter section;
 - at the end of each entry, a separate paragraph "*Discussed in:*" linking every page
-  that links to `glossary.md#id` (scripts/backlinks.py).
+  that links to `glossary.md#id` (scripts/backlinks.py), left out of the search index.
 
 Engine-independent: hooks/generated_pages.py calls render() for MkDocs, and
 scripts/generate.py writes the filled page into the staged docs tree for Zensical.
@@ -24,6 +24,9 @@ from backlinks import Page, pages_linking_to
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "glossary.md"
 ENTRY = re.compile(r"^### .+\{\s*#([\w-]+)\s*\}\s*$")
+# The lists are navigation, not content: left out of the search index (Material and
+# Zensical both honour the attribute), so the glossary does not match chapter titles.
+SEARCH_EXCLUDE = "{ data-search-exclude }"
 SECTION = re.compile(r"^## (.+?)\s*(?:\{[^}]*#([\w-]+)[^}]*\})?\s*$")
 
 
@@ -52,7 +55,8 @@ def add_backlinks(markdown: str, links: dict[str, list[Page]], page: str = PAGE)
         if pages:
             while out and not out[-1].strip():  # a paragraph of its own, whatever came before
                 out.pop()
-            out.extend(["", "*Discussed in:* " + ", ".join(p.link_from(page) for p in pages), ""])
+            out.extend(["", "*Discussed in:* " + ", ".join(p.link_from(page) for p in pages),
+                        SEARCH_EXCLUDE, ""])
 
     for line in markdown.splitlines():
         entry = ENTRY.match(line)

@@ -2,7 +2,7 @@
 
 In docs/sources.md (the page as rendered; the source file keeps its markers):
 - `<!-- cited-by: s3 -->` becomes a list of the pages whose links cite `sources.md#s3`
-  (scripts/backlinks.py);
+  (scripts/backlinks.py), left out of the search index like the glossary's lists;
 - `<!-- references -->` becomes the outside references from sources/references.yml,
   one paragraph each, with the anchor id that footnotes link to.
 
@@ -92,7 +92,8 @@ def fill(markdown: str, citing: dict[str, list[Page]], refs: list[dict], page: s
         pages = citing.get(arg, [])
         if not pages:
             return "No chapter cites this source yet."
-        return "\n".join(f"- {p.link_from(page)}" for p in pages)
+        items = "\n".join(f"- {p.link_from(page)}" for p in pages)
+        return f'<div class="hb-cited-by" data-search-exclude markdown>\n\n{items}\n\n</div>'  # navigation, not content
     return MARKER.sub(replace, markdown)
 
 

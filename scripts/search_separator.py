@@ -1,7 +1,8 @@
-"""Generate the search separator for Material's lunr search from a readable word list.
+"""Generate the site search's word separator from a readable stop-word list.
 
-Material for MkDocs splits page text and typed queries into words with one regular
-expression, `plugins.search.separator` in mkdocs.yml. Ours is built from:
+Material's lunr search and Zensical's search both split page text and typed queries into
+words with one regular expression, `plugins.search.separator` in mkdocs.yml. Ours is
+built from:
 - the stop words in search-tuning/stop-words.txt, as `\\b(?:...)\\b` alternations grouped
   by first letter (`[Aa](?:bout|...)?`), so they are dropped from index and query;
 - a possessive 's, runs of punctuation, a break inside camelCase, a full stop that is

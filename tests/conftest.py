@@ -17,6 +17,44 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 # =============================================================================
+# Engines: `pytest --engine zensical` (make zensical) builds the site with Zensical
+# and runs only the built-site checks marked `any_engine`; the default is MkDocs.
+# =============================================================================
+
+ENGINES = ("mkdocs", "zensical")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--engine", choices=ENGINES, default="mkdocs",
+                     help="the engine that builds the site under test (default: mkdocs)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--engine") == "mkdocs":
+        return
+    keep = [item for item in items if item.get_closest_marker("any_engine")]
+    config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+    items[:] = keep
+
+
+@pytest.fixture(scope="session")
+def engine(pytestconfig) -> str:
+    """The engine that builds the site under test: "mkdocs" or "zensical"."""
+    return pytestconfig.getoption("--engine")
+
+
+def engine_build(engine: str, dest: Path, tmp: Path, *, strict: bool):
+    """Build the site with `engine` into `dest`; return the build's CompletedProcess."""
+    if engine == "zensical":
+        result = helpers.zensical_build(tmp / "zensical", strict=strict)
+        if result.returncode == 0:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(tmp / "zensical" / "site", dest)
+        return result
+    return helpers.mkdocs_build(REPO / "mkdocs.yml", dest, strict=strict)
+
+
+# =============================================================================
 # Browser fixtures (tests/test_browser.py): build the site once per session,
 # serve it on 127.0.0.1 under /handbook/ as GitHub Pages does, and share one
 # headless Chromium.
@@ -29,9 +67,10 @@ SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 
 
 def mkdocs_build(dest: Path, *, offline: bool = False, strict: bool = False) -> Path:
-    """Build the site into `dest` (non-strict unless asked: strictness has its own test)."""
-    result = helpers.mkdocs_build(REPO / "mkdocs.yml", dest, "--quiet", strict=strict,
-                                  env={"OFFLINE": "true" if offline else "false"})
+    """Build the site into `dest` (non-strict unless asked: strictness has its own test).
+
+    offline=True builds the derived offline config (scripts/site_config.py)."""
+    result = helpers.mkdocs_build(REPO / "mkdocs.yml", dest, "--quiet", strict=strict, offline=offline)
     if result.returncode != 0:
         pytest.fail(f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"[-4000:])
     return dest
@@ -43,10 +82,15 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The built site, in <tmp>/root/handbook/."""
-    root = tmp_path_factory.mktemp("browser-site") / "root"
-    return mkdocs_build(root / SITE_PREFIX)
+def built_site(tmp_path_factory, engine) -> Path:
+    """The site built by the engine under test, in <tmp>/root/handbook/."""
+    tmp = tmp_path_factory.mktemp("browser-site")
+    if engine == "mkdocs":
+        return mkdocs_build(tmp / "root" / SITE_PREFIX)
+    result = engine_build(engine, tmp / "root" / SITE_PREFIX, tmp, strict=False)
+    if result.returncode != 0:
+        pytest.fail(f"{engine} build failed:\n{result.stdout}\n{result.stderr}"[-4000:])
+    return tmp / "root" / SITE_PREFIX
 
 
 @contextlib.contextmanager
@@ -122,7 +166,7 @@ def chromium():
 
 @pytest.fixture(scope="session")
 def browser_offline_site(tmp_path_factory) -> Path:
-    """The offline build (OFFLINE=true: the offline plugin, no directory URLs), for file://."""
+    """The offline build (derived config: the offline plugin, no directory URLs), for file://."""
     return mkdocs_build(tmp_path_factory.mktemp("browser-offline") / "site", offline=True)
 
 
