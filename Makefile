@@ -3,11 +3,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+ZSTAMP := $(VENV)/.zensical-installed
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve test build pdf offline bench clean
+.PHONY: serve test build zensical pdf offline bench clean
 
 $(STAMP): requirements.txt requirements-test.txt package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +30,17 @@ test: $(STAMP)
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
+$(ZSTAMP): $(STAMP) requirements-zensical.txt
+	$(BIN)/python -m pip install --quiet -r requirements-zensical.txt
+	touch $(ZSTAMP)
+
+## zensical: build the same content with Zensical into build/zensical/site, then run the
+## built-site checks on it (links, hosts, CSP, axe on a sample, the search questions)
+zensical: $(ZSTAMP)
+	$(BIN)/python scripts/site_build.py zensical
+	$(BIN)/python scripts/check_site.py build/zensical/site /handbook/
+	$(BIN)/python -m pytest --engine zensical
+
 ## pdf: build the whole handbook as one PDF (build/download/handbook.pdf); PAPER=letter for US Letter
 pdf: $(STAMP)
 	$(BIN)/python scripts/build_pdf.py
@@ -37,10 +49,11 @@ pdf: $(STAMP)
 offline: $(STAMP)
 	$(BIN)/python scripts/build_offline.py
 
-## bench: print build, size and speed figures (site, PDF and offline zip)
-bench: $(STAMP)
+## bench: print build, size and speed figures (site, PDF and offline zip, both engines)
+bench: $(ZSTAMP)
 	$(BIN)/python scripts/benchmark_site.py
 	$(BIN)/python scripts/benchmark_exports.py
+	$(BIN)/python scripts/benchmark_engines.py
 
 clean:
 	rm -rf site .pytest_cache build

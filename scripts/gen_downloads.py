@@ -54,7 +54,7 @@ class Download:
         """'PDF · 0.5 MB · 113 pages'; EPUB and ZIP have no pages."""
         parts = [self.format, f"{max(self.bytes / 1e6, 0.1):.1f} MB"]
         if self.pages:
-            parts.append(f"{self.pages} pages")
+            parts.append(f"{self.pages} page{'' if self.pages == 1 else 's'}")
         return " · ".join(parts)
 
 
@@ -73,9 +73,12 @@ def is_real(path: Path, fmt: str) -> bool:
     head = path.read_bytes()[:4]
     if fmt == "PDF":
         return head == b"%PDF" and pdf_pages(path) is not None
-    if fmt in ("ZIP", "EPUB"):
-        return head == b"PK\x03\x04" and zipfile.is_zipfile(path)
-    return False
+    if head != b"PK\x03\x04" or not zipfile.is_zipfile(path):
+        return False
+    if fmt == "EPUB":  # an EPUB is a zip whose "mimetype" entry says so
+        with zipfile.ZipFile(path) as epub:
+            return "mimetype" in epub.namelist() and epub.read("mimetype").strip() == b"application/epub+zip"
+    return fmt == "ZIP"
 
 
 def available(download_dir: Path = DOWNLOAD_DIR, names: list[str] | None = None) -> list[Download]:
@@ -113,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     folder = Path(args[0]) if args else DOWNLOAD_DIR
     found = available(folder)
-    print(json.dumps([{**asdict(d), "details": d.details} for d in found], indent=2))
+    print(json.dumps([{**asdict(d), "details": d.details} for d in found], indent=2, ensure_ascii=False))
     return 0
 
 

@@ -29,8 +29,8 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "tr
 
 def build_site(config: Path, site: Path, *, offline: bool = False) -> None:
     """Run `mkdocs build` for `config` (or its offline variant) into `site`."""
-    if offline:
-        config = site_config.write_offline(site_config.OFFLINE, config)
+    if offline:  # the derived config lives beside the site it builds
+        config = site_config.write_offline(site.parent / f"{site.name}-offline.yml", config)
     mkdocs = Path(sys.executable).with_name("mkdocs")
     subprocess.run([str(mkdocs), "build", "--no-strict", "--quiet", "-f", str(config), "-d", str(site)],
                    check=True, env=ENV)
