@@ -114,7 +114,7 @@ def serve(root: Path):
 
 def category(url: str) -> str:
     path = url.split("?")[0].split("#")[0]
-    if "search_index" in path:
+    if "search_index" in path or path.endswith("/search.json"):  # Material, Zensical
         return "search index"
     if path.endswith("/") or path.endswith(".html"):
         return "HTML"

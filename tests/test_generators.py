@@ -131,7 +131,7 @@ def test_real_files_get_buttons_with_format_size_and_pages(tmp_path):
     assert found[0].details == "PDF \u00b7 0.1 MB \u00b7 3 pages"
     assert found[1].details == "EPUB \u00b7 0.1 MB" and found[2].details == "ZIP \u00b7 0.1 MB"
     html = gen_downloads.buttons(found)
-    assert "[Download PDF <span class=\"hb-download__details\">PDF \u00b7 0.1 MB \u00b7 3 pages</span>]" \
+    assert "[Download <span class=\"hb-download__details\">PDF \u00b7 0.1 MB \u00b7 3 pages</span>]" \
            "(download/handbook.pdf){ .md-button .md-button--primary }" in html
     assert "(download/handbook-offline.zip){ .md-button }" in html
     offline_names = site_config.offline(site_config.load())["extra"]["downloads"]
