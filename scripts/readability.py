@@ -64,7 +64,8 @@ def score(markdown: str) -> float:
 
 def chapter_pages(paths: list[str]) -> list[Path]:
     """The Markdown files named, or every page of the four parts."""
-    return markdown_files(paths or [str(ROOT / "docs" / part) for part in PARTS])
+    return markdown_files(paths or [str(ROOT / "docs" / part) for part in PARTS
+                                    if (ROOT / "docs" / part).is_dir()])  # a part may not exist yet
 
 
 

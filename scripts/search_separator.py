@@ -53,7 +53,7 @@ def read_words(path: Path = WORDS) -> list[str]:
 
 
 def word_alternation(words: list[str]) -> str:
-    """`[Aa](?:bout|fter|...)?|[Bb](?:...)`: longest first; `?` when the letter is a word."""
+    """`[Aa](?:bout|...)?|[Bb](?:...)`: longest first; `?` when the letter is a word."""
     groups = []
     for letter, group in groupby(sorted(set(words)), key=lambda w: w[0]):
         rests = sorted((w[1:] for w in group), key=lambda r: (-len(r), r))
