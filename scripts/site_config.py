@@ -189,8 +189,9 @@ def stage_glightbox(docs: Path) -> None:
     source = Path(mkdocs_glightbox.__file__).parent / "glightbox"
     target = docs / GLIGHTBOX_DIR
     target.mkdir(parents=True, exist_ok=True)
-    for name in ("glightbox.min.js", "glightbox.min.css", "LICENSE.md"):
+    for name in ("glightbox.min.js", "glightbox.min.css"):
         shutil.copy2(source / name, target / name)
+    shutil.copy2(source / "LICENSE.md", target / "LICENSE.txt")  # .md would become a page
 
 
 def write_offline(path: Path = OFFLINE, source: Path = CONFIG) -> Path:

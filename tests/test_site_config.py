@@ -56,3 +56,9 @@ def test_command_writes_the_offline_config():
     assert result.returncode == 0
     written = Path(result.stdout.strip())
     assert written == site_config.OFFLINE and yaml.load(written.read_text(), Loader=site_config.Loader)
+
+
+def test_zensical_staging_adds_no_page_of_its_own(tmp_path):
+    site_config.stage_glightbox(tmp_path)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == [
+        "LICENSE.txt", "assets", "glightbox", "glightbox.min.css", "glightbox.min.js", "vendor"]
