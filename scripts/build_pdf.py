@@ -221,7 +221,7 @@ def main() -> int:
     start = time.perf_counter()
     config = yaml.load(args.config.read_text(encoding="utf-8"), Loader=LenientLoader)
     with tempfile.TemporaryDirectory() as tmp:
-        site = args.site or Path(tmp) / "site"
+        site = args.site.resolve() if args.site else Path(tmp) / "site"
         if not args.site:
             build_site(args.config, site)
         pages = read_nav(config.get("nav"))
