@@ -28,9 +28,9 @@ import tempfile
 import time
 from pathlib import Path
 
+import benchmark_site as bench
 import yaml
 
-import benchmark_site as bench
 import site_build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,7 +177,8 @@ def report(rows: dict[str, dict], args) -> None:
     row("Requests to other origins", str(len(m["view"]["outside"])), str(len(z["view"]["outside"])))
     ms, zs = m["search"], z["search"]
     row("Search questions, expected page first", f"{ms['first']} of {ms['total']}", f"{zs['first']} of {zs['total']}")
-    row("Search questions, expected page in the top 5", f"{ms['top5']} of {ms['total']}", f"{zs['top5']} of {zs['total']}")
+    row("Search questions, expected page in the top 5",
+        f"{ms['top5']} of {ms['total']}", f"{zs['top5']} of {zs['total']}")
     row("Search, mean reciprocal rank", f"{ms['mrr']:.2f}", f"{zs['mrr']:.2f}")
     for engine in ("mkdocs", "zensical"):
         misses = rows[engine]["search"]["misses"]

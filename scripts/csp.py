@@ -85,7 +85,7 @@ def inline_style_hashes(html: str) -> set[str]:
 
 def _function_source(source: str, name: str) -> str:
     """The text of `function name(...){...}` in `source`, as Function.toString gives it."""
-    match = re.search(r"function %s\(" % re.escape(name), source)
+    match = re.search(rf"function {re.escape(name)}\(", source)
     if not match:
         raise ValueError(f"no function {name}")
     depth = 0
@@ -103,7 +103,7 @@ def iframe_worker_bootstrap(source: str) -> str:
         raise ValueError("iframe-worker shim: bootstrap script not found; update scripts/csp.py")
     text = template.group(1)
     for name in set(re.findall(r"\$\{(\w+)\}", text)) - {"e"}:
-        text = text.replace("${%s}" % name, _function_source(source, name))
+        text = text.replace(f"${{{name}}}", _function_source(source, name))
     return text
 
 
@@ -133,7 +133,7 @@ def dynamic_style_hashes(source: str, where: str = "script") -> set[str]:
     """Hashes of the <style> elements a script builds from named string constants."""
     found = set()
     for name in set(DYNAMIC_STYLE_RE.findall(source)):
-        value = re.search(r"(?<![\w$.])%s\s*=\s*(['\"`])((?:[^\\]|\\.)*?)\1" % re.escape(name), source, re.S)
+        value = re.search(rf"(?<![\w$.]){re.escape(name)}\s*=\s*(['\"`])((?:[^\\]|\\.)*?)\1", source, re.S)
         if not value or (value.group(1) == "`" and "${" in value.group(2)):
             raise ValueError(f"{where}: cannot read the style constant {name}; update scripts/csp.py")
         found.add(script_hash(js_string(value.group(2))))

@@ -62,7 +62,8 @@ def load_references(path: Path) -> list[dict]:
     refs = yaml.safe_load(text) or []
     for ref in refs:
         rid = str(ref.get("id", ""))
-        lineno = next((n for n, ln in enumerate(lines, 1) if rid and re.search(rf"\bid:\s*{re.escape(rid)}\s*$", ln)), 1)
+        lineno = next((n for n, ln in enumerate(lines, 1)
+                       if rid and re.search(rf"\bid:\s*{re.escape(rid)}\s*$", ln)), 1)
         missing = [k for k in ("id", "author", "title", "year") if not ref.get(k)]
         if missing:
             problems.append(f"{path}:{lineno}: reference {rid or ref} lacks {', '.join(missing)}")

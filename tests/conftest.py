@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import functools
 import http.server
+import os
 import re
 import shutil
 import threading

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 
-import check_html
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import engine_build
+
+import check_html
 import check_site
 from helpers import FIXTURES, ROOT, mkdocs_build, run, unavailable
 

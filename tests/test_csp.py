@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 import shutil
 
+import csp
 import pytest
 
 from helpers import FIXTURES, run
-import csp
 
 SITE = FIXTURES / "csp-site"
 

@@ -5,19 +5,18 @@ Fixtures: tests/fixtures/generators/docs (a tiny docs tree), tests/fixtures/bad-
 (wrong sources-page markers); downloads are made in a temporary folder."""
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 
-import pytest
-from pypdf import PdfWriter
-
-from helpers import FIXTURES, ROOT, mkdocs_build, run
 import gen_downloads
 import gen_glossary
 import gen_sources
 import generate
+import pytest
 import site_config
+from pypdf import PdfWriter
+
+from helpers import FIXTURES, ROOT, mkdocs_build, run
 
 DOCS = FIXTURES / "generators" / "docs"
 BAD_SOURCES = FIXTURES / "bad-sources" / "sources.md"

@@ -5,11 +5,11 @@ Fixture: tests/fixtures/drifted-overrides/ (a copy whose theme file changed, a c
 that does not say where it came from)."""
 from __future__ import annotations
 
+import check_overrides
 import pytest
+import site_config
 
 from helpers import FIXTURES, ROOT, run
-import check_overrides
-import site_config
 
 DRIFTED = FIXTURES / "drifted-overrides" / "partials"
 

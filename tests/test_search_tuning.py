@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from helpers import FIXTURES, ROOT, run
 import search_separator
+
+from helpers import FIXTURES, run
 
 BAD = FIXTURES / "bad-search-tuning"
 
@@ -37,7 +37,7 @@ def test_write_regenerates_the_line_and_nothing_else(tmp_path):
     assert search_separator.write(stale) is True
     assert search_separator.check(stale) == []
     before, after = (BAD / "mkdocs.yml").read_text().splitlines(), stale.read_text().splitlines()
-    assert [i for i, (a, b) in enumerate(zip(before, after)) if a != b] == [4]
+    assert [i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b] == [4]
     assert search_separator.write(stale) is False
 
 

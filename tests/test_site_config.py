@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import site_config
 import yaml
 
 from helpers import ROOT, run
-import site_config
 
 
 def test_mkdocs_yml_has_no_environment_toggles():
