@@ -26,6 +26,7 @@ def test_offline_config_turns_on_the_plugin_and_the_vendored_shim():
     assert all(Path(h).is_absolute() and Path(h).is_file() for h in config["hooks"])
     assert Path(config["docs_dir"]) == ROOT / "docs"
     assert Path(config["theme"]["custom_dir"]) == ROOT / "overrides"
+    assert config["watch"] and all(Path(w).is_absolute() and Path(w).is_dir() for w in config["watch"])
 
 
 def test_offline_config_file_keeps_the_mkdocs_tags(tmp_path):
