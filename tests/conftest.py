@@ -83,8 +83,9 @@ SITE_PREFIX = "handbook"  # the path part of site_url, so 404.html's absolute li
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 # Debian's Chromium (CI, this machine), else Google Chrome (GitHub's runners), else Playwright's own.
-SYSTEM_CHROMIUM = next((p for p in (Path("/usr/bin/chromium"), Path("/usr/bin/google-chrome")) if p.exists()),
-                       Path("/usr/bin/chromium"))
+# HANDBOOK_CHROMIUM names another browser (tests/test_ci.py sets a missing one).
+SYSTEM_CHROMIUM = Path(os.environ["HANDBOOK_CHROMIUM"]) if os.environ.get("HANDBOOK_CHROMIUM") else next(
+    (p for p in (Path("/usr/bin/chromium"), Path("/usr/bin/google-chrome")) if p.exists()), Path("/usr/bin/chromium"))
 
 
 def mkdocs_build(dest: Path, *, offline: bool = False, strict: bool = False) -> Path:
