@@ -22,14 +22,17 @@ def run_probe(tmp_path, ci: bool) -> subprocess.CompletedProcess:
 def test_a_hidden_browser_fails_the_run_in_ci(tmp_path):
     result = run_probe(tmp_path, ci=True)
     assert result.returncode == 1, result.stdout[-2000:]
-    assert "1 error" in result.stdout and "skipped" not in result.stdout  # the fixture fails
+    summary = result.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(r"1 error in [\d.]+s", summary), summary  # the fixture fails; nothing skipped
     assert "no Chromium" in result.stdout and "CI=true: a missing tool is a failure, not a skip" in result.stdout
 
 
 def test_a_hidden_browser_only_skips_locally(tmp_path):
     result = run_probe(tmp_path, ci=False)
     assert result.returncode == 0, result.stdout[-2000:]
-    assert "1 skipped" in result.stdout and "no Chromium" in result.stdout
+    summary = result.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(r"1 skipped in [\d.]+s", summary), summary
+    assert "no Chromium" in result.stdout
 
 
 def test_ci_entry_point_installs_what_each_group_needs_and_runs_its_make_target():
