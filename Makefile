@@ -11,7 +11,7 @@ export DISABLE_MKDOCS_2_WARNING := true
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve check test test-content test-site test-browser test-book build pdf epub offline links bench lock clean
+.PHONY: help serve check test test-content test-site test-browser test-book build zensical pdf epub offline links bench lock clean
 
 # ---- Environment layers: docs (serve, build) < check (make check) < test (everything) ----
 $(BIN)/python:
@@ -71,6 +71,16 @@ test-book: $(VENV)/.test
 build: $(VENV)/.docs
 	$(BIN)/mkdocs build --strict
 
+$(VENV)/.zensical: requirements/zensical.txt | $(BIN)/python
+	$(PIP_INSTALL) --require-hashes -r requirements/zensical.txt
+	touch $@ $(VENV)/.test $(VENV)/.check $(VENV)/.docs
+
+## zensical: build the same content with Zensical (build/zensical/site) and run the built-site checks on it
+zensical: $(VENV)/.zensical
+	$(BIN)/python scripts/site_build.py zensical
+	$(BIN)/python scripts/check_site.py build/zensical/site /handbook/
+	$(BIN)/python -m pytest --engine zensical
+
 ## pdf: the whole handbook as one PDF (build/download/handbook.pdf); PAPER=letter for US Letter
 pdf: $(VENV)/.test
 	$(BIN)/python scripts/build_pdf.py
@@ -88,10 +98,11 @@ links: $(VENV)/.test
 	$(BIN)/python scripts/external_links.py --out build/external-links.txt
 	$(BIN)/lychee --no-progress --format markdown --output build/link-report.md build/external-links.txt
 
-## bench: print build, size and speed figures (site, exports, the contributor loop); see BENCHMARKS.md
-bench: $(VENV)/.test node_modules/.installed
+## bench: print build, size and speed figures (site, exports, both engines, the contributor loop); see BENCHMARKS.md
+bench: $(VENV)/.zensical node_modules/.installed
 	$(BIN)/python scripts/benchmark_site.py
 	$(BIN)/python scripts/benchmark_exports.py
+	$(BIN)/python scripts/benchmark_engines.py
 
 ## lock: refresh requirements/*.txt (hashed lock files) from requirements/*.in
 lock: $(VENV)/.test
@@ -101,6 +112,8 @@ lock: $(VENV)/.test
 	  --index-url https://pypi.org/simple --no-emit-index-url -c requirements/docs.txt requirements/check.in -o requirements/check.txt
 	$(BIN)/uv pip compile --quiet --generate-hashes --universal --python-version 3.11.5 --no-header \
 	  --index-url https://pypi.org/simple --no-emit-index-url -c requirements/check.txt requirements/test.in -o requirements/test.txt
+	$(BIN)/uv pip compile --quiet --generate-hashes --universal --python-version 3.11.5 --no-header \
+	  --index-url https://pypi.org/simple --no-emit-index-url -c requirements/test.txt requirements/zensical.in -o requirements/zensical.txt
 
 ## clean: remove built output (site/, build/, caches); keeps the environment
 clean:

@@ -41,7 +41,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 TEXT_TYPES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map", ".webmanifest")
-ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", OFFLINE="false")
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
 
 
 def kib(n: float) -> str:
@@ -114,7 +114,7 @@ def serve(root: Path):
 
 def category(url: str) -> str:
     path = url.split("?")[0].split("#")[0]
-    if "search_index" in path:
+    if "search_index" in path or path.endswith("/search.json"):  # Material, Zensical
         return "search index"
     if path.endswith("/") or path.endswith(".html"):
         return "HTML"

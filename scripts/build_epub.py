@@ -299,7 +299,7 @@ def main() -> int:
     args = parser.parse_args()
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        site = args.site or Path(tmp) / "site"
+        site = args.site.resolve() if args.site else Path(tmp) / "site"
         if not args.site:
             build_site(args.config, site)
         site_seconds = time.perf_counter() - start

@@ -1,9 +1,11 @@
 """Build the offline site as one zip (build/download/handbook-offline.zip).
 
-Builds the site with Material's offline plugin (OFFLINE=true: no directory URLs,
-search index inlined, iframe-worker shim) into a temporary folder and zips it
-under one top folder, `handbook/`. A reader unpacks it and opens
-handbook/index.html from file://, with no network.
+Builds the site from the derived offline config (scripts/site_config.py: Material's
+offline plugin, so no directory URLs, the search index inlined and the vendored
+iframe-worker shim; and no "Download offline site" button, since the zip does not
+offer itself) into a temporary folder, and zips it under one top folder,
+`handbook/`. A reader unpacks it and opens handbook/index.html from file://, with no
+network. A PDF or EPUB already in build/download/ is included with its button.
 
 From file://, the iframe-worker shim runs search in an iframe whose inline script
 holds the reader's own absolute path, so no build-time hash (hooks/csp.py) can
@@ -25,7 +27,6 @@ from site_build import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 TOP = "handbook"
-SELF_NOTE = "You are reading the offline site already: this zip is what you unpacked.\n"
 SCRIPT_SRC = re.compile(r'(<meta http-equiv="Content-Security-Policy" content="[^"]*?script-src )[^;"]*')
 
 
@@ -46,11 +47,7 @@ def write_zip(site: Path, out: Path) -> int:
     partial = out.with_suffix(".zip.part")
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         for path in files:
-            name = path.relative_to(site).as_posix()
-            if name == "download/handbook-offline.zip":  # never nest the previous zip in the new one
-                zf.writestr(f"{TOP}/{name}", SELF_NOTE)
-            else:
-                zf.write(path, f"{TOP}/{name}")
+            zf.write(path, f"{TOP}/{path.relative_to(site).as_posix()}")
     partial.replace(out)
     return len(files)
 

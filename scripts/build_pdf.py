@@ -285,7 +285,7 @@ def main() -> int:
     start = time.perf_counter()
     timings = {}
     with tempfile.TemporaryDirectory() as tmp:
-        site = args.site or Path(tmp) / "site"
+        site = args.site.resolve() if args.site else Path(tmp) / "site"
         if not args.site:
             build_site(args.config, site)
         timings["site"] = time.perf_counter() - start

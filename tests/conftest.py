@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import functools
 import http.server
+import os
 import re
 import shutil
 import threading
@@ -18,19 +18,33 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 # =============================================================================
+# Engines: `pytest --engine zensical` (make zensical) builds the site with Zensical
+# and runs only the built-site checks marked `any_engine`; the default is MkDocs.
+#
 # Raw source pages: .ci/run sets HANDBOOK_RAW_SOURCES=absent on GitHub's runners, which
 # never have them. Their tests are then left out, and the summary says so; anywhere
 # else a missing folder fails them under CI=true (helpers.raw_sources).
 # =============================================================================
 
+ENGINES = ("mkdocs", "zensical")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--engine", choices=ENGINES, default="mkdocs",
+                     help="the engine that builds the site under test (default: mkdocs)")
+
+
 def pytest_collection_modifyitems(config, items):
-    if os.environ.get("HANDBOOK_RAW_SOURCES") != "absent":
-        return
-    left_out = [item for item in items if item.get_closest_marker("raw_sources")]
+    left_out = []
+    if config.getoption("--engine") != "mkdocs":
+        left_out += [item for item in items if not item.get_closest_marker("any_engine")]
+    if os.environ.get("HANDBOOK_RAW_SOURCES") == "absent":
+        raw = [item for item in items if item.get_closest_marker("raw_sources") and item not in left_out]
+        config._raw_sources_left_out = len(raw)
+        left_out += raw
     if left_out:
         config.hook.pytest_deselected(items=left_out)
-        items[:] = [item for item in items if not item.get_closest_marker("raw_sources")]
-        config._raw_sources_left_out = len(left_out)
+        items[:] = [item for item in items if item not in left_out]
 
 
 def pytest_terminal_summary(terminalreporter, config):
@@ -40,6 +54,23 @@ def pytest_terminal_summary(terminalreporter, config):
             f"{count} test(s) that read the raw source pages were not run: the raw pages are not in "
             "this checkout (HANDBOOK_RAW_SOURCES=absent). The payload guard ran from committed hashes.",
             yellow=True)
+
+
+@pytest.fixture(scope="session")
+def engine(pytestconfig) -> str:
+    """The engine that builds the site under test: "mkdocs" or "zensical"."""
+    return pytestconfig.getoption("--engine")
+
+
+def engine_build(engine: str, dest: Path, tmp: Path, *, strict: bool):
+    """Build the site with `engine` into `dest`; return the build's CompletedProcess."""
+    if engine == "zensical":
+        result = helpers.zensical_build(tmp / "zensical", strict=strict)
+        if result.returncode == 0:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(tmp / "zensical" / "site", dest)
+        return result
+    return helpers.mkdocs_build(REPO / "mkdocs.yml", dest, strict=strict)
 
 
 # =============================================================================
@@ -52,14 +83,16 @@ SITE_PREFIX = "handbook"  # the path part of site_url, so 404.html's absolute li
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 # Debian's Chromium (CI, this machine), else Google Chrome (GitHub's runners), else Playwright's own.
-SYSTEM_CHROMIUM = next((p for p in (Path("/usr/bin/chromium"), Path("/usr/bin/google-chrome")) if p.exists()),
-                       Path("/usr/bin/chromium"))
+# HANDBOOK_CHROMIUM names another browser (tests/test_ci.py sets a missing one).
+SYSTEM_CHROMIUM = Path(os.environ["HANDBOOK_CHROMIUM"]) if os.environ.get("HANDBOOK_CHROMIUM") else next(
+    (p for p in (Path("/usr/bin/chromium"), Path("/usr/bin/google-chrome")) if p.exists()), Path("/usr/bin/chromium"))
 
 
 def mkdocs_build(dest: Path, *, offline: bool = False, strict: bool = False) -> Path:
-    """Build the site into `dest` (non-strict unless asked: strictness has its own test)."""
-    result = helpers.mkdocs_build(REPO / "mkdocs.yml", dest, "--quiet", strict=strict,
-                                  env={"OFFLINE": "true" if offline else "false"})
+    """Build the site into `dest` (non-strict unless asked: strictness has its own test).
+
+    offline=True builds the derived offline config (scripts/site_config.py)."""
+    result = helpers.mkdocs_build(REPO / "mkdocs.yml", dest, "--quiet", strict=strict, offline=offline)
     if result.returncode != 0:
         pytest.fail(f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"[-4000:])
     return dest
@@ -71,10 +104,15 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The built site, in <tmp>/root/handbook/."""
-    root = tmp_path_factory.mktemp("browser-site") / "root"
-    return mkdocs_build(root / SITE_PREFIX)
+def built_site(tmp_path_factory, engine) -> Path:
+    """The site built by the engine under test, in <tmp>/root/handbook/."""
+    tmp = tmp_path_factory.mktemp("browser-site")
+    if engine == "mkdocs":
+        return mkdocs_build(tmp / "root" / SITE_PREFIX)
+    result = engine_build(engine, tmp / "root" / SITE_PREFIX, tmp, strict=False)
+    if result.returncode != 0:
+        pytest.fail(f"{engine} build failed:\n{result.stdout}\n{result.stderr}"[-4000:])
+    return tmp / "root" / SITE_PREFIX
 
 
 @contextlib.contextmanager
@@ -154,7 +192,7 @@ def chromium():
 
 @pytest.fixture(scope="session")
 def browser_offline_site(tmp_path_factory) -> Path:
-    """The offline build (OFFLINE=true: the offline plugin, no directory URLs), for file://."""
+    """The offline build (derived config: the offline plugin, no directory URLs), for file://."""
     return mkdocs_build(tmp_path_factory.mktemp("browser-offline") / "site", offline=True)
 
 

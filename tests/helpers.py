@@ -36,8 +36,13 @@ def raw_sources() -> Path:
 
 
 def mkdocs_build(config: Path, site_dir: Path, *extra: str, strict: bool = True,
-                 env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run `mkdocs build` (strict unless asked) for a config into site_dir; capture the output."""
+                 env: dict | None = None, offline: bool = False) -> subprocess.CompletedProcess:
+    """Run `mkdocs build` (strict unless asked) for a config into site_dir; capture the output.
+
+    offline=True builds the derived offline config (scripts/site_config.py) of `config`."""
+    if offline:
+        import site_config
+        config = site_config.write_offline(site_dir.parent / f"{site_dir.name}-offline.yml", config)
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict" if strict else "--no-strict",
          "-f", str(config), "-d", str(site_dir), *extra],
@@ -50,3 +55,13 @@ def run(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.Com
     command = [sys.executable if args[0] == "python" else str(tool) if tool.exists() else args[0], *args[1:]]
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, env={**ENV, **(env or {})},
                           timeout=600)
+
+
+def zensical_build(project: Path, *, strict: bool = True) -> subprocess.CompletedProcess:
+    """Stage and build the handbook with Zensical in `project` (site in project/site)."""
+    import site_build
+    try:
+        site_build.zensical_executable()
+    except FileNotFoundError as error:  # asked for by --engine zensical: never a silent skip
+        pytest.fail(str(error))
+    return site_build.build_zensical(project, strict=strict)

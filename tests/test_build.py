@@ -1,7 +1,13 @@
-"""The real site builds strictly, and its built HTML is sound and self-contained."""
+"""The real site builds strictly, and its built HTML is sound and self-contained.
+
+Tests marked any_engine also run on the Zensical build (`make zensical`)."""
 from __future__ import annotations
 
+import re
+
 import pytest
+from bs4 import BeautifulSoup
+from conftest import engine_build
 
 import check_html
 import check_site
@@ -11,18 +17,21 @@ pytestmark = pytest.mark.site
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The handbook built once with --strict; fails the module if the build warns."""
-    out = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(ROOT / "mkdocs.yml", out)
-    warnings = [ln for ln in result.stderr.splitlines() if "WARNING" in ln or "ERROR" in ln]
-    assert result.returncode == 0 and not warnings, "\n".join(warnings) or result.stderr[-3000:]
-    return out
+def site(tmp_path_factory, engine):
+    """The handbook built once, strictly, by the engine under test; fails if the build warns."""
+    tmp = tmp_path_factory.mktemp("site")
+    result = engine_build(engine, tmp / "out", tmp, strict=True)
+    output = result.stdout + result.stderr
+    warnings = [ln for ln in output.splitlines() if re.search(r"WARNING|ERROR|Warning:|Error:", ln)]
+    assert result.returncode == 0 and not warnings, "\n".join(warnings) or output[-3000:]
+    return tmp / "out"
 
 
-def test_strict_build_has_no_warnings(site):
+@pytest.mark.any_engine
+def test_strict_build_has_no_warnings(site, engine):
     assert (site / "index.html").is_file()
-    assert (site / "search" / "search_index.json").is_file()
+    index = {"mkdocs": "search/search_index.json", "zensical": "search.json"}[engine]
+    assert (site / index).is_file()
 
 
 def test_strict_build_fails_on_broken_link_and_anchor(tmp_path):
@@ -32,6 +41,7 @@ def test_strict_build_fails_on_broken_link_and_anchor(tmp_path):
     assert "does not contain an anchor '#nowhere'" in result.stderr
 
 
+@pytest.mark.any_engine
 def test_built_site_links_anchors_and_hosts_are_sound(site):
     problems = check_site.check_site(site, base="/handbook/")
     assert not problems, "\n".join(problems)
@@ -72,6 +82,7 @@ def test_site_check_catches_broken_links_and_third_party_loads():
         assert host in problems, host
 
 
+@pytest.mark.any_engine
 def test_no_page_requests_google_fonts_or_cdn(site):
     html = (site / "index.html").read_text(encoding="utf-8")
     assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html
@@ -80,16 +91,18 @@ def test_no_page_requests_google_fonts_or_cdn(site):
 
 
 def test_offline_build_uses_the_vendored_shim_not_a_cdn(tmp_path):
-    result = mkdocs_build(ROOT / "mkdocs.yml", tmp_path / "out", env={"OFFLINE": "true"})
+    result = mkdocs_build(ROOT / "mkdocs.yml", tmp_path / "out", offline=True)
     assert result.returncode == 0, result.stderr[-2000:]
     html = (tmp_path / "out" / "role" / "index.html").read_text(encoding="utf-8")
     assert '<script src="../assets/javascripts/iframe-worker-shim.js"' in html
     assert "unpkg.com" not in html and "iframe-worker/shim" not in html
 
 
-def test_home_page_maps_all_four_parts(site):
+@pytest.mark.any_engine
+def test_home_page_maps_every_part(site):
+    import check_markdown
     html = (site / "index.html").read_text(encoding="utf-8")
-    for part in ("role/", "eq/", "roles-compared/", "getting-hired/"):
+    for part in (f"{p}/" for p in check_markdown.PARTS):
         assert f'href="{part}"' in html, part
 
 
@@ -99,23 +112,88 @@ def test_edit_button_and_last_updated_date(site):
     assert "git-revision-date-localized-plugin" in html
 
 
+@pytest.mark.any_engine
 def test_abbreviations_show_on_hover(site):
     html = (site / "role" / "index.html").read_text(encoding="utf-8")
     assert '<abbr title="Product manager">PM</abbr>' in html
 
 
+@pytest.mark.any_engine
 def test_contributing_guide_is_included_from_one_source(site):
     html = (site / "contributing" / "index.html").read_text(encoding="utf-8")
     assert "The rules that matter most" in html
     assert "--8&lt;--" not in html
 
 
-def test_glossary_and_sources_are_filled_by_hooks(site):
+@pytest.mark.any_engine
+def test_glossary_and_sources_are_filled_by_the_generators(site):
     glossary = (site / "glossary" / "index.html").read_text(encoding="utf-8")
     sources = (site / "sources" / "index.html").read_text(encoding="utf-8")
     assert "Discussed in:" in glossary
     assert 'id="r-scrum-guide"' in sources
     assert "<!-- cited-by" not in sources and "No chapter cites this source yet" not in sources
+
+
+def discussed_in(site) -> dict[str, list]:
+    """Each glossary entry's id -> the <a> elements of its "Discussed in" paragraph."""
+    soup = BeautifulSoup((site / "glossary" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    found = {}
+    for h3 in soup.select("article h3[id]"):
+        for sibling in h3.find_next_siblings():
+            if sibling.name in ("h2", "h3"):
+                break
+            if sibling.name == "p" and sibling.get_text().startswith("Discussed in:"):
+                found[h3["id"]] = sibling.find_all("a")
+    return found
+
+
+@pytest.mark.any_engine
+def test_every_discussed_in_is_its_own_paragraph_and_every_link_works(site):
+    """The last entry (User story) once ran "Discussed in" into its definition."""
+    lists = discussed_in(site)
+    assert len(lists) >= 40 and "user-story" in lists, sorted(lists)
+    soup = BeautifulSoup((site / "glossary" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    for p in soup.select("article p"):
+        text = p.get_text(" ", strip=True)
+        assert "Discussed in:" not in text or text.startswith("Discussed in:"), text[:120]
+    page = site / "glossary" / "index.html"
+    for term, links in lists.items():
+        for a in links:
+            target = check_site.resolve(site, page, a["href"])
+            assert target is not None, f"#{term}: {a['href']} is not a page of the site"
+            h1 = BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser").find("h1")
+            assert h1 and h1.get_text(strip=True).startswith(a.get_text(strip=True)[:20]), (term, a["href"])
+
+
+@pytest.mark.any_engine
+def test_titles_with_quotes_show_without_quote_marks(site):
+    """`title: "Empathy for users: the root skill"` is YAML; its quotes are not part of it."""
+    glossary = (site / "glossary" / "index.html").read_text(encoding="utf-8")
+    sources = (site / "sources" / "index.html").read_text(encoding="utf-8")
+    for html in (glossary, sources):
+        assert ">Empathy for users: the root skill</a>" in html
+        assert '"Empathy for users' not in html and "&quot;Empathy for users" not in html
+
+
+@pytest.mark.any_engine
+def test_glossary_has_an_a_to_z_bar_linking_every_letter_section(site):
+    soup = BeautifulSoup((site / "glossary" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    bar = soup.select_one("article nav.hb-az")
+    assert bar is not None and bar.get("aria-label")
+    sections = [h2["id"] for h2 in soup.select("article h2[id]")]
+    assert [a["href"] for a in bar.find_all("a")] == [f"#{s}" for s in sections]
+    assert [a.get_text() for a in bar.find_all("a")][:3] == ["0–9", "A", "B"]
+
+
+@pytest.mark.any_engine
+def test_no_download_is_offered_or_published_unless_really_built(site):
+    """Without `make pdf` / `make offline` there is no button and no placeholder file."""
+    from gen_downloads import DOWNLOAD_DIR
+    if any((DOWNLOAD_DIR / name).exists() for name in ("handbook.pdf", "handbook-offline.zip", "handbook.epub")):
+        pytest.skip("build/download/ holds real files; tests/test_generators.py covers both cases")
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert "hb-downloads" not in html and "download/handbook" not in html
+    assert not (site / "download").exists()
 
 
 def test_strict_build_works_in_a_shallow_clone(tmp_path):

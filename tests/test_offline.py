@@ -53,6 +53,19 @@ def test_every_page_has_its_files(offline_site):
     assert missing_files(offline_site) == []
 
 
+@pytest.mark.slow
+def test_the_offline_copy_never_offers_itself_or_a_placeholder(offline_site):
+    """It used to link "Download offline site" to a 73-byte text file."""
+    import gen_downloads
+    html = (offline_site / "index.html").read_text(encoding="utf-8")
+    assert "handbook-offline.zip" not in html and "offline site \u00b7" not in html
+    downloads = offline_site / "download"
+    for file in sorted(downloads.iterdir()) if downloads.exists() else []:
+        kind = gen_downloads.KINDS[file.name][1]
+        assert gen_downloads.is_real(file, kind), f"{file.name} is not a real {kind}"
+        assert f'href="download/{file.name}"' in html
+
+
 def test_missing_file_checker_catches_a_gap(tmp_path):
     (tmp_path / "index.html").write_text('<img src="gone.svg"><a href="https://example.org/">x</a><a href="#top">t</a>')
     assert missing_files(tmp_path) == ["index.html: gone.svg"]

@@ -27,7 +27,7 @@ def test_ci_jobs_run_the_project_entry_point_and_deploy_only_after_every_check()
     import yaml
     ci = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
     jobs = ci["jobs"]
-    checks = {"content", "site", "browser", "book"}
+    checks = {"content", "site", "browser", "book", "zensical"}
     assert checks <= set(jobs)
     for name in checks:
         runs = [step.get("run", "") for step in jobs[name]["steps"]]

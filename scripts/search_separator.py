@@ -1,0 +1,132 @@
+"""Generate the site search's word separator from a readable stop-word list.
+
+Material's lunr search and Zensical's search both split page text and typed queries into
+words with one regular expression, `plugins.search.separator` in mkdocs.yml. Ours is
+built from:
+- the stop words in search-tuning/stop-words.txt, as `\\b(?:...)\\b` alternations grouped
+  by first letter (`[Aa](?:bout|...)?`), so they are dropped from index and query;
+- a possessive 's, runs of punctuation, a break inside camelCase, a full stop that is
+  not inside a number, and the entities &lt; and &gt; (the PIECES below).
+
+The separator is committed in mkdocs.yml (the search block, between the generated-by
+comments) and tests/test_search_tuning.py fails when it no longer matches the list.
+
+Usage: python scripts/search_separator.py [--write | --check] [--config mkdocs.yml] [--words FILE]
+       (no option: print the separator)
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from itertools import groupby
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORDS = ROOT / "search-tuning" / "stop-words.txt"
+CONFIG = ROOT / "mkdocs.yml"
+# Characters that end a word (\s is whitespace; \u2019 ’, \u2013 –, \u2014 —).
+PUNCTUATION = r"""\s\-,:!=\[\]()"/'\u2019\u2013\u2014"""
+# The separator, in order: (what it splits on, regular expression). {words} is the stop words.
+PIECES = [
+    ("a possessive 's or ’s", r"['\u2019]s\b"),
+    ("a run of punctuation or space", f"[{PUNCTUATION}]+"),
+    ("a stop word", r"\b(?:{words})\b"),
+    ("inside camelCase, before the capital", r"(?!\b)(?=[A-Z][a-z])"),
+    ("a full stop not followed by a digit", r"\.(?!\d)"),
+    ("the HTML entities &lt; and &gt;", r"&[lg]t;"),
+]
+LINE = re.compile(r"^(\s*separator: )'(.*)'\s*$")
+
+
+def read_words(path: Path = WORDS) -> list[str]:
+    """The stop words: whitespace-separated, lower case, '#' starts a comment."""
+    words = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        for word in line.split("#", 1)[0].split():
+            if not re.fullmatch(r"[a-z]+", word):
+                raise ValueError(f"{path}:{lineno}: {word!r} is not a lower-case word")
+            words.append(word)
+    if len(set(words)) != len(words):
+        raise ValueError(f"{path}: a word is listed twice")
+    return words
+
+
+def word_alternation(words: list[str]) -> str:
+    """`[Aa](?:bout|...)?|[Bb](?:...)`: longest first; `?` when the letter is a word."""
+    groups = []
+    for letter, group in groupby(sorted(set(words)), key=lambda w: w[0]):
+        rests = sorted((w[1:] for w in group), key=lambda r: (-len(r), r))
+        alone = "" in rests
+        rests = [r for r in rests if r]
+        body = f"(?:{'|'.join(rests)})" if rests else ""
+        groups.append(f"[{letter.upper()}{letter}]{body}{'?' if alone and rests else ''}")
+    return "|".join(groups)
+
+
+def separator(words: list[str]) -> str:
+    """The whole separator for the given stop words."""
+    return "|".join(regex.replace("{words}", word_alternation(words)) for _, regex in PIECES)
+
+
+def yaml_quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def configured(config: Path = CONFIG) -> tuple[int, str]:
+    """(line number, separator) of the `separator:` line in the config."""
+    for lineno, line in enumerate(config.read_text(encoding="utf-8").splitlines(), 1):
+        match = LINE.match(line)
+        if match:
+            return lineno, match.group(2).replace("''", "'")
+    raise ValueError(f"{config}: no `separator: '...'` line in the search plugin")
+
+
+def check(config: Path = CONFIG, words: Path = WORDS) -> list[str]:
+    """A file:line problem when the config's separator is not the one the list gives."""
+    lineno, current = configured(config)
+    wanted = separator(read_words(words))
+    if current == wanted:
+        return []
+    return [f"{config}:{lineno}: search separator does not match {words.name}: "
+            f"run `python scripts/search_separator.py --write`"]
+
+
+def write(config: Path = CONFIG, words: Path = WORDS) -> bool:
+    """Rewrite the config's separator line from the list; True if it changed."""
+    lineno, current = configured(config)
+    wanted = separator(read_words(words))
+    if current == wanted:
+        return False
+    lines = config.read_text(encoding="utf-8").splitlines(keepends=True)
+    prefix = LINE.match(lines[lineno - 1]).group(1)
+    lines[lineno - 1] = f"{prefix}{yaml_quoted(wanted)}\n"
+    config.write_text("".join(lines), encoding="utf-8")
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="rewrite the separator in the config")
+    mode.add_argument("--check", action="store_true", help="exit 1 if the config is out of date")
+    parser.add_argument("--config", type=Path, default=CONFIG)
+    parser.add_argument("--words", type=Path, default=WORDS)
+    args = parser.parse_args(argv)
+    try:
+        if args.check:
+            problems = check(args.config, args.words)
+            print("\n".join(problems)) if problems else None
+            return 1 if problems else 0
+        if args.write:
+            print(f"{args.config}: separator {'rewritten' if write(args.config, args.words) else 'already current'}")
+            return 0
+        print(separator(read_words(args.words)))
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
