@@ -40,6 +40,19 @@ A11Y_SUMMARY = (
     "ways. No fonts are embedded, so the reader's own font and size apply.")
 
 
+class Writer(epub.EpubWriter):
+    """ebooklib's writer, with the landmarks of the navigation document hidden.
+
+    The navigation document is in the reading order (readers show it as the
+    contents page); its landmarks serve the reader's menus, not the reader, and the
+    EPUB spec asks for `hidden` there. ebooklib writes them without it.
+    """
+
+    def _get_nav(self, item):
+        nav = super()._get_nav(item)
+        return nav.replace(b'<nav epub:type="landmarks">', b'<nav epub:type="landmarks" hidden="hidden">')
+
+
 def note_asides(page: bk.Page, soup: BeautifulSoup) -> None:
     """Make the page's footnotes EPUB notes: each call a noteref, each note an <aside> at the end."""
     found = bk.notes(page)
@@ -286,7 +299,10 @@ def make_epub(config_file: Path, site: Path, out: Path, edition: datetime.date) 
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_suffix(".epub.part")  # the site never publishes a half-written EPUB
     mtime = datetime.datetime.combine(edition, datetime.time(), datetime.UTC)
-    epub.write_epub(str(partial), out_book, {"mtime": mtime, "epub3_pages": False, "compresslevel": 9})
+    writer = Writer(str(partial), out_book, {"mtime": mtime, "epub3_pages": False, "compresslevel": 9,
+                                             "raise_exceptions": True})
+    writer.process()
+    writer.write()
     partial.replace(out)
     return problems
 
