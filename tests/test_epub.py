@@ -9,6 +9,7 @@ test is skipped locally and fails under CI=true (helpers.unavailable).
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -113,7 +114,17 @@ def nav_entries(package: Package) -> list[tuple[int, str, str]]:
 # ---- Checkers --------------------------------------------------------------------------
 
 def epubcheck_command() -> list[str] | None:
-    """EPUBCheck from the Debian package (a jar run with Java), or an `epubcheck` on the PATH."""
+    """EPUBCheck from the Debian package (a jar run with Java), or an `epubcheck` on the PATH.
+
+    HANDBOOK_EPUBCHECK names another jar or program (a missing one hides EPUBCheck, which
+    test_missing_epubcheck_fails_in_ci_and_skips_locally uses).
+    """
+    override = os.environ.get("HANDBOOK_EPUBCHECK")
+    if override:
+        path = Path(override)
+        if not path.is_file() or (path.suffix == ".jar" and not shutil.which("java")):
+            return None
+        return ["java", "-jar", str(path)] if path.suffix == ".jar" else [str(path)]
     if EPUBCHECK_JAR.is_file() and shutil.which("java"):
         return ["java", "-jar", str(EPUBCHECK_JAR)]
     found = shutil.which("epubcheck")
@@ -398,3 +409,15 @@ def test_checkers_catch_the_bad_epub(bad_book):
                                        "images/diagram.svg: no <desc>"]
     wording = book.web_only_wording(norm(book_text(package)))
     assert len(wording) == 1 and "Hover over an abbreviation" in wording[0]
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [(True, "1 failed"), (False, "1 skipped")])
+def test_missing_epubcheck_fails_in_ci_and_skips_locally(tmp_path, ci, outcome):
+    env = {**helpers.ENV, "HANDBOOK_EPUBCHECK": str(tmp_path / "no-epubcheck.jar"), "CI": "true" if ci else "false"}
+    env.pop("PYTEST_ADDOPTS", None)
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider",
+                             "tests/test_epub.py::test_epubcheck_reports_the_bad_epub"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    summary = result.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(rf"{outcome} in [\d.]+s", summary), result.stdout[-2000:]
+    assert "EPUBCheck not found" in result.stdout
