@@ -480,8 +480,7 @@ def test_footnote_checker_catches_a_split_note(tmp_path):
 
 
 def test_xref_checker_catches_a_wrong_page_number():
-    html = ("<p><a class='xref' href='#t'>the target</a> (p. 9)</p>"
-            "<h1 id='t' style='break-before: page'>Target</h1>")
+    html = (FIXTURES / "wrong-page-number.html").read_text(encoding="utf-8")
     reader = tiny_pdf(html)
     assert xref_problems(reader, page_texts(reader), html) == [
         "1 cross-reference(s) point to page 2 but do not say so", "1 cross-reference(s) say page 9 and point elsewhere"]
@@ -489,7 +488,7 @@ def test_xref_checker_catches_a_wrong_page_number():
 
 
 def test_tagging_checker_catches_an_untagged_pdf():
-    assert tagging_problems(tiny_pdf("<p>plain</p>")) == [
+    assert tagging_problems(tiny_pdf((FIXTURES / "untagged.html").read_text(encoding="utf-8"))) == [
         "no StructTreeRoot: the PDF is not tagged", "MarkInfo /Marked is not true", "no document language (/Lang)",
         "no Title in the document information", "no Author in the document information",
         "no Subject in the document information", "does not open with the bookmarks shown (PageMode /UseOutlines)",
