@@ -11,7 +11,7 @@ export DISABLE_MKDOCS_2_WARNING := true
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve check test test-content test-site test-browser test-book build zensical pdf offline links bench lock clean
+.PHONY: help serve check test test-content test-site test-browser test-book build zensical pdf epub offline links bench lock clean
 
 # ---- Environment layers: docs (serve, build) < check (make check) < test (everything) ----
 $(BIN)/python:
@@ -84,6 +84,10 @@ zensical: $(VENV)/.zensical
 ## pdf: the whole handbook as one PDF (build/download/handbook.pdf); PAPER=letter for US Letter
 pdf: $(VENV)/.test
 	$(BIN)/python scripts/build_pdf.py
+
+## epub: the whole handbook as an EPUB 3 for e-readers (build/download/handbook.epub)
+epub: $(VENV)/.test
+	$(BIN)/python scripts/build_epub.py
 
 ## offline: the offline site as a zip (build/download/handbook-offline.zip)
 offline: $(VENV)/.docs

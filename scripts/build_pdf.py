@@ -1,8 +1,12 @@
 """Build the whole handbook as one book-quality PDF with WeasyPrint.
 
-Builds the site into a temporary folder (or reads --site), takes each page's
-article in nav order, prefixes its ids, points its links inside the book, and
-prints cover + contents + parts + pages with templates/pdf/book.css.
+Builds the site into a temporary folder (or reads --site), reads the book from it
+(scripts/book.py: the pages of the nav, cleaned, ids prefixed, links pointed inside
+the book), then makes it a printed book: footnotes at the bottom of their page, a
+page number after every cross-reference, the reader templates as fill-in sheets,
+and prints cover + contents + list of figures + parts + pages with
+templates/pdf/book.css. The PDF is tagged (PDF/UA-1), carries title, author,
+subject and language, and opens with its bookmarks shown.
 
 Usage: python scripts/build_pdf.py [--out build/download/handbook.pdf]
        [--paper a4|letter] [--site SITE_DIR] [--html BOOK.html] [--config mkdocs.yml]
@@ -14,182 +18,232 @@ import argparse
 import datetime
 import html
 import os
-import re
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
-from urllib.parse import unquote, urljoin, urlsplit
 
-import yaml
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup
 from pygments.formatters import HtmlFormatter
 
+import book as bk
 from site_build import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates" / "pdf"
-PART_LABEL = re.compile(r"^(Part|Appendix) \w+: ")  # "Part 1: The role" -> label + title
 PAPERS = {"a4": ("A4", "297mm"), "letter": ("letter", "11in")}
+PDF_VARIANT = "pdf/ua-1"  # tagged PDF with XMP metadata (WeasyPrint)
+PLACEHOLDER = "000"  # book.css: a.xref::after prints "(p. 000)" until fill_page_numbers()
+PLACEHOLDER_TEXT = f"(p.\xa0{PLACEHOLDER})"
 
 
-class LenientLoader(yaml.SafeLoader):
-    """YAML loader that reads tagged values (!ENV, !relative, !!python/name) as None."""
+def page_bottom_notes(page: bk.Page, soup: BeautifulSoup) -> None:
+    """Move each footnote to its first call, as a `float: footnote` span; later calls repeat its number.
+
+    WeasyPrint prints a floated footnote at the bottom of the page of its call, and
+    moves the call's line to the next page rather than split the note.
+    """
+    for note in bk.notes(page):
+        span = soup.new_tag("span", attrs={"class": "fn", "id": note.id, "data-n": str(note.number)})
+        paragraphs = note.body.find_all("p", recursive=False) or [note.body]
+        for i, paragraph in enumerate(paragraphs):
+            if i:
+                span.append(" ")
+            for child in list(paragraph.contents):
+                span.append(child.extract())
+        first, *again = note.calls
+        first.replace_with(span)
+        for call in again:
+            call["class"] = "fn-again"
+    for block in page.article.select("div.footnote"):
+        block.decompose()
 
 
-LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+def page_numbers(book: bk.Book, rules: dict) -> int:
+    """Mark cross-references (class xref) for a page number, "(p. 42)"; return how many.
+
+    Every link to another place in the book gets one, except footnote calls and links
+    into lookup pages (the glossary, the sources). book.css prints a placeholder of
+    fixed width, "(p. 000)", which fill_page_numbers() replaces once the book is laid out.
+    """
+    page_of = book.page_of()
+    count = 0
+    for page in book.pages:
+        for link in page.article.select("a[href^='#']"):
+            target = page_of.get(link["href"][1:])
+            if target is None or "footnote-ref" in (link.get("class") or []) or bk.is_lookup(target, rules):
+                continue
+            link["class"] = [*(link.get("class") or []), "xref"]
+            count += 1
+    return count
 
 
-@dataclass
-class Page:
-    """One Markdown page of the nav, as it goes into the book."""
-    src: str                      # docs-relative path, e.g. role/index.md
-    part: str = ""                # title of its nav section ("" at top level)
-    title: str = ""
-    article: Tag | None = None
-    ids: set[str] = field(default_factory=set)
+def fill_page_numbers(document) -> int:
+    """Write each cross-reference's page number into its "(p. 000)" placeholder; return how many.
 
-    @property
-    def key(self) -> str:
-        """Its anchor in the book, also the prefix of its ids."""
-        return "page-" + self.src.removesuffix(".md").replace("/", "-")
+    CSS target-counter() could print them, but WeasyPrint 70 then lays out every page
+    that holds one at least twice more (`make pdf` about 1.5 times slower) and, when it
+    lays out a page again next to a page whose footnote moved on, can drop a footnote.
+    So book.css prints a placeholder of fixed width and, once the book is laid out (the
+    page of every anchor known), each placeholder gets its number and the rest of its
+    line moves left by the width the shorter number saves. No line breaks differently.
+    """
+    from weasyprint.anchors import gather_anchors
+    from weasyprint.formatting_structure.boxes import LineBox, ParentBox, TextBox
+    from weasyprint.text.line_break import line_size
 
-    @property
-    def url(self) -> str:
-        """Its directory URL in the built site: '', 'role/', 'role/lifecycle/'."""
-        stem = self.src.removesuffix(".md")
-        stem = "" if stem in ("index", "README") else stem.removesuffix("/index").removesuffix("/README")
-        return f"{stem}/" if stem else ""
+    page_of = {}
+    for number, page in enumerate(document.pages, 1):
+        for anchor in page.anchors:
+            page_of.setdefault(anchor, number)
 
+    def lines(box):
+        for child in getattr(box, "children", ()):
+            if isinstance(child, LineBox):
+                yield child
+            yield from lines(child)
 
-def read_nav(items: list, part: str = "") -> list[Page]:
-    """Every Markdown page of an mkdocs nav, in reading order, with its section title."""
-    pages = []
-    for item in items or []:
-        title, value = next(iter(item.items())) if isinstance(item, dict) else (None, item)
-        if isinstance(value, list):
-            pages += read_nav(value, part or title)
-        elif isinstance(value, str) and value.endswith(".md") and "://" not in value:
-            pages.append(Page(value, part))
-    return pages
+    def placeholders(box):
+        """(text box, target) of each placeholder in a line, not looking into nested lines."""
+        for child in getattr(box, "children", ()):
+            if isinstance(child, LineBox):
+                continue
+            if child.element_tag == "a::after" and "xref" in (child.element.get("class") or "").split():
+                for text_box in child.children:
+                    if isinstance(text_box, TextBox) and PLACEHOLDER_TEXT in text_box.text:
+                        yield text_box, child.element.get("href", "")[1:]
+            elif isinstance(child, ParentBox):
+                yield from placeholders(child)
 
+    def close_gap(box, text_box, dx) -> bool:
+        """Move what follows text_box in `box` left by dx; narrow the boxes around it."""
+        found = False
+        for child in box.children:
+            if found:
+                child.translate(dx=-dx)
+            elif child is text_box:
+                found = True
+            elif isinstance(child, ParentBox) and close_gap(child, text_box, dx):
+                child.width -= dx
+                found = True
+        return found
 
-def tidy(article: Tag, soup: BeautifulSoup) -> None:
-    """Make web-only markup printable: all tabs shown, details open, no lightbox links."""
-    for tabs in article.select(".tabbed-set"):
-        labels = [label.get_text(" ", strip=True) for label in tabs.select(".tabbed-labels > label")]
-        for label, block in zip(labels, tabs.select(".tabbed-content > .tabbed-block"), strict=False):
-            title = soup.new_tag("p", attrs={"class": "tabbed-title"})
-            title.string = label
-            block.insert(0, title)
-        for junk in tabs.select(":scope > input, .tabbed-labels"):
-            junk.decompose()
-    for details in article.find_all("details"):
-        details["open"] = ""
-    for link in article.select("a.glightbox"):
-        link.unwrap()
-    for control in article.select(".task-list-control"):
-        if control.find("input", checked=True):
-            control["data-checked"] = ""
-    for junk in article.select(".headerlink, .md-content__button, .md-source-file, script, form"):
-        junk.decompose()
-
-
-def load(page: Page, site: Path) -> list[str]:
-    """Read a built page: its article, title and ids (then prefixed with its key); return problems."""
-    file = site / page.url / "index.html"
-    if not file.is_file():
-        return [f"{page.src}: in the nav but not built; left out"]
-    soup = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
-    page.article = soup.select_one("article.md-content__inner") or soup.new_tag("article")
-    tidy(page.article, soup)
-    h1 = page.article.find("h1")
-    page.title = h1.get_text(" ", strip=True) if h1 else page.src
-    for tag in page.article.find_all(id=True):
-        page.ids.add(tag["id"])
-        tag["id"] = f"{page.key}--{tag['id']}"
-    problems = []
-    for img in page.article.find_all("img", src=True):
-        if not urlsplit(img["src"]).scheme:
-            path = (file.parent / unquote(img["src"])).resolve()
-            if not path.is_file():
-                problems.append(f"{page.src}: image {img['src']} not found")
-            img["src"] = path.as_uri()
-    return problems
+    filled = 0
+    for page in document.pages:
+        changed = False
+        for line in list(lines(page._page_box)):
+            for text_box, target in list(placeholders(line)):
+                number = str(page_of[target])
+                if len(number) > len(PLACEHOLDER):
+                    raise ValueError(f"page {number} is longer than the placeholder {PLACEHOLDER!r} of book.css")
+                text = text_box.text.replace(PLACEHOLDER_TEXT, f"(p.\xa0{number})")
+                layout = text_box.pango_layout
+                layout.reactivate(text_box.style)
+                layout.set_text(text)
+                width, _ = line_size(layout.get_first_line()[0], text_box.style)
+                layout.deactivate()
+                close_gap(line, text_box, text_box.width - width)
+                text_box.text = layout.text = text
+                text_box.width = width
+                filled += 1
+                changed = True
+        if changed:  # the links after a placeholder moved: gather the clickable areas again
+            page.anchors, page.links, page.bookmarks, page.forms = {}, [], [], {None: []}
+            gather_anchors(page._page_box, page.anchors, page.links, page.bookmarks, page.forms)
+    return filled
 
 
-def relink(page: Page, by_url: dict[str, Page], site_url: str) -> int:
-    """Point the page's links inside the book; return how many missed their anchor."""
-    missed = 0
-    for link in page.article.find_all("a", href=True):
-        parts = urlsplit(link["href"])
-        if parts.scheme or parts.netloc:
-            continue
-        path = urljoin("/" + page.url, parts.path).lstrip("/").removesuffix("index.html")
-        target = by_url.get(path) if parts.path else page
-        if target is None:  # a file of the site that is not a page: link to it online
-            link["href"] = urljoin(site_url, path) + (f"#{parts.fragment}" if parts.fragment else "")
-            continue
-        fragment = unquote(parts.fragment)
-        if fragment and fragment not in target.ids:
-            missed += 1
-            fragment = ""
-        link["href"] = f"#{target.key}--{fragment}" if fragment else f"#{target.key}"
-    return missed
+def fill_in_lines(page: bk.Page) -> None:
+    """In a template sheet, give every blank to fill ('…' or 'Label:') room to write on paper."""
+    for item in page.article.select(".template-sheet li"):
+        text = item.get_text(" ", strip=True)
+        if text == "…":
+            item["class"] = "fill-in fill-in-long"
+        elif text.endswith(":") and not item.find(["ul", "ol"]):
+            item["class"] = "fill-in"
 
 
-def abbreviations(pages: list[Page], header: str) -> str:
+def figures(book: bk.Book) -> list[tuple[str, str, str]]:
+    """(id, 'Figure 1.1.', caption) of every numbered figure, in book order."""
+    found = []
+    for page in book.pages:
+        for figure in page.article.select("figure[id]"):
+            prefix = figure.select_one(".caption-prefix")
+            caption = figure.find("figcaption")
+            if prefix and caption:
+                text = caption.get_text(" ", strip=True).removeprefix(prefix.get_text(" ", strip=True)).strip()
+                found.append((figure["id"], prefix.get_text(" ", strip=True), text.rstrip(".")))
+    return found
+
+
+def abbreviations_chapter(book: bk.Book) -> str:
     """A closing chapter that expands every abbreviation used in the book."""
-    found = {a.get_text(strip=True): a["title"] for p in pages for a in p.article.find_all("abbr", title=True)}
+    found = bk.abbreviations(book.pages)
     if not found:
         return ""
-    rows = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in sorted(found.items()))
-    return (f'<section class="chapter" id="page-abbreviations" data-part="{html.escape(header)}"'
+    rows = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in found.items())
+    return (f'<section class="chapter" id="page-abbreviations" data-part="{html.escape(book.title)}"'
             ' data-title="Abbreviations">'
             f'<h1>Abbreviations</h1><dl class="abbreviations">{rows}</dl></section>')
 
 
-def assemble(pages: list[Page], config: dict, edition: datetime.date) -> str:
+def assemble(book: bk.Book, edition: datetime.date) -> str:
     """The whole book as one HTML document."""
-    toc, body, part = [], [], None
-    for page in pages:
-        if page.part and page.part != part:
-            part_id = f"part-{page.key.removeprefix('page-')}"
-            members = [p for p in pages if p.part == page.part]
-            items = "".join(f'<li><a href="#{p.key}">{html.escape(p.title)}</a></li>' for p in members)
-            toc.append(f'<li class="toc-part"><a href="#{part_id}">{html.escape(page.part)}</a><ol>{items}</ol></li>')
-            label, _, title = page.part.partition(": ") if PART_LABEL.match(page.part) else ("", "", page.part)
-            name = html.escape(page.part)
-            body.append(f'<section class="part" id="{part_id}" data-title="{name}">'
-                        f'<p class="part-label">{html.escape(label)}</p>'
-                        f'<h1 class="part-title" data-title="{name}">{html.escape(title)}</h1>'
-                        f'<ol class="part-contents">{items}</ol></section>')
-        elif not page.part:
-            toc.append(f'<li><a href="#{page.key}">{html.escape(page.title)}</a></li>')
-        part = page.part
-        css_class = "chapter in-part" if page.part else "chapter"
-        header = page.part or ("" if page.title == config["site_name"] else config["site_name"])
-        body.append(f'<section class="{css_class}" id="{page.key}" data-part="{html.escape(header)}"'
-                    f' data-title="{html.escape(page.title)}">{page.article.decode_contents()}</section>')
-    closing = abbreviations(pages, config["site_name"])
+    config = book.config
+    toc, body = [], []
+
+    def chapter(page: bk.Page, section: bk.Section | None) -> str:
+        header = section.title if section else ("" if page.title == book.title else book.title)
+        css_class = "chapter in-part" if section else "chapter"
+        return (f'<section class="{css_class}" id="{page.key}" data-part="{html.escape(header)}"'
+                f' data-title="{html.escape(page.title)}">{page.article.decode_contents()}</section>')
+
+    for entry in book.sections():
+        if isinstance(entry, bk.Page):
+            toc.append(f'<li><a href="#{entry.key}">{html.escape(entry.title)}</a></li>')
+            body.append(chapter(entry, None))
+            continue
+        items = "".join(f'<li><a href="#{p.key}">{html.escape(p.title)}</a></li>' for p in entry.pages)
+        name = html.escape(entry.title)
+        toc.append(f'<li class="toc-part"><a href="#{entry.key}">{name}</a><ol>{items}</ol></li>')
+        body.append(f'<section class="part" id="{entry.key}" data-title="{name}">'
+                    f'<p class="part-label">{html.escape(entry.label)}</p>'
+                    f'<h1 class="part-title" data-title="{name}">{html.escape(entry.name)}</h1>'
+                    f'<ol class="part-contents">{items}</ol></section>')
+        body.extend(chapter(page, entry) for page in entry.pages)
+    closing = abbreviations_chapter(book)
     if closing:
         toc.append('<li><a href="#page-abbreviations">Abbreviations</a></li>')
         body.append(closing)
+    figure_list = "".join(f'<li><a href="#{fid}"><span class="lof-number">{html.escape(number)}</span> '
+                          f'{html.escape(text)}</a></li>' for fid, number, text in figures(book))
     fields = {
-        "lang": "en", "title": config["site_name"], "author": config.get("site_author") or "",
+        "lang": (config.get("theme") or {}).get("language") or "en",
+        "title": book.title, "author": config.get("site_author") or "",
         "description": " ".join((config.get("site_description") or "").split()),
         "created": edition.isoformat(), "edition": f"{edition:%-d %B %Y}",
         "site_url": config.get("site_url") or "", "licence": " ".join((config.get("copyright") or "").split()),
     }
     fields = {k: html.escape(v) for k, v in fields.items()}
     template = Template((TEMPLATES / "book.html").read_text(encoding="utf-8"))
-    return template.substitute(fields, toc="\n".join(toc), body="\n".join(body))
+    figures_section = (f'<nav class="lof" id="figures"><h1>Figures</h1><ol>{figure_list}</ol></nav>'
+                       if figure_list else "")
+    if figure_list:
+        toc.insert(0, '<li><a href="#figures">Figures</a></li>')
+    return template.substitute(fields, toc="\n".join(toc), figures=figures_section, body="\n".join(body))
 
 
-def render(book_html: str, out: Path, paper: str, base: Path) -> None:
-    """Print the book with WeasyPrint, fetching local files only (never the network)."""
+def show_outline(document, pdf) -> None:
+    """WeasyPrint finisher: open the PDF with the bookmarks panel shown."""
+    pdf.catalog["PageMode"] = "/UseOutlines"
+
+
+def render(book_html: str, out: Path, paper: str, base: Path) -> int:
+    """Print the book with WeasyPrint, fetching local files only (never the network).
+
+    Returns how many cross-reference page numbers were filled in.
+    """
     from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher
 
@@ -200,14 +254,24 @@ def render(book_html: str, out: Path, paper: str, base: Path) -> None:
               CSS(string=f"@page {{ size: {size}; }} .cover {{ height: {height}; }}")]
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_suffix(".pdf.part")  # the site never publishes a half-written PDF
-    HTML(string=book_html, base_url=base.as_uri() + "/", url_fetcher=fetcher).write_pdf(partial, stylesheets=styles)
+    document = HTML(string=book_html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
+        stylesheets=styles, pdf_variant=PDF_VARIANT)
+    filled = fill_page_numbers(document)
+    document.write_pdf(partial, pdf_variant=PDF_VARIANT, finisher=show_outline)
     partial.replace(out)
+    return filled
 
 
-def edition_date() -> datetime.date:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date() if epoch else datetime.date.today()
+def make_book(config_file: Path, site: Path, edition: datetime.date) -> tuple[str, list[str]]:
+    """The book HTML for the PDF from a built site, and the problems found on the way."""
+    book = bk.load_book(config_file, site)
+    rules = bk.load_rules()
+    soup = BeautifulSoup("", "html.parser")
+    for page in book.pages:
+        page_bottom_notes(page, soup)
+        fill_in_lines(page)
+    page_numbers(book, rules)
+    return assemble(book, edition), book.problems
 
 
 def main() -> int:
@@ -219,26 +283,23 @@ def main() -> int:
     parser.add_argument("--config", type=Path, default=ROOT / "mkdocs.yml")
     args = parser.parse_args()
     start = time.perf_counter()
-    config = yaml.load(args.config.read_text(encoding="utf-8"), Loader=LenientLoader)
+    timings = {}
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site.resolve() if args.site else Path(tmp) / "site"
         if not args.site:
             build_site(args.config, site)
-        pages = read_nav(config.get("nav"))
-        problems = [problem for page in pages for problem in load(page, site)]
-        pages = [page for page in pages if page.article is not None]
-        by_url = {page.url: page for page in pages}
-        missed = sum(relink(page, by_url, config.get("site_url") or "") for page in pages)
-        book = assemble(pages, config, edition_date())
+        timings["site"] = time.perf_counter() - start
+        book_html, problems = make_book(args.config, site, bk.edition_date())
         if args.html:
             args.html.parent.mkdir(parents=True, exist_ok=True)
-            args.html.write_text(book, encoding="utf-8")
-        render(book, args.out, args.paper, site)
-    if missed:
-        problems.append(f"{missed} links pointed at a missing anchor; they go to the top of their page")
+            args.html.write_text(book_html, encoding="utf-8")
+        timings["book"] = time.perf_counter() - start - timings["site"]
+        render(book_html, args.out, args.paper, site)
+        timings["print"] = time.perf_counter() - start - timings["site"] - timings["book"]
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
-    print(f"{args.out} ({args.paper}, {len(pages)} pages of the site) in {time.perf_counter() - start:.1f} s")
+    split = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items())
+    print(f"{args.out} ({args.paper}) in {time.perf_counter() - start:.1f} s ({split})")
     return 0
 
 

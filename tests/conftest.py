@@ -206,3 +206,18 @@ def mutated_copy(built_site: Path, tmp_path: Path):
         target.write_text(edit(target.read_text(encoding="utf-8")), encoding="utf-8")
         return root
     return make
+
+
+# =============================================================================
+# Book fixtures (tests/test_pdf.py, tests/test_epub.py): the site built once per
+# session with scripts/site_build.py, the function `make pdf` and `make epub` use.
+# =============================================================================
+
+@pytest.fixture(scope="session")
+def book_site(tmp_path_factory) -> Path:
+    """The built site that the PDF and the EPUB are made from."""
+    from site_build import build_site
+
+    site = tmp_path_factory.mktemp("book-site") / "site"
+    build_site(REPO / "mkdocs.yml", site)
+    return site

@@ -1,8 +1,11 @@
-"""The handbook PDF (scripts/build_pdf.py): outline, contents, text, links, fonts, images.
+"""The handbook PDF (scripts/build_pdf.py): outline, contents, text, links, fonts, images,
+footnotes at the page bottom, page numbers of cross-references, print wording, tags and
+metadata.
 
-The PDF is built once per module into a temporary folder. Each checker is a plain
-function that returns a list of problems, and is also run on a deliberately bad
-tiny PDF or HTML to prove it can fail.
+The PDF is built once per module (from the site the session builds once, conftest.py:
+book_site). Each checker is a plain function that returns a list of problems, and is
+also run on a deliberately bad tiny PDF or HTML (or a fixture in tests/fixtures/book/)
+to prove it can fail.
 """
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import io
 import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -21,9 +25,11 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObjec
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
+import book  # noqa: E402
 import build_pdf  # noqa: E402
 
 pytestmark = pytest.mark.book
+FIXTURES = ROOT / "tests" / "fixtures" / "book"
 
 INJECTION = ("base64", "add_action", "<script")
 
@@ -58,17 +64,20 @@ def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
 
 
 def expected_outline(config_file: Path, site: Path) -> list[tuple[int, str]]:
-    """(level, title) per nav section and built page, in nav order: what the outline must hold."""
-    config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=build_pdf.LenientLoader)
+    """(level, title) per nav section and built page of the book, in nav order: what the outline must hold."""
+    config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=book.LenientLoader)
+    rules = book.load_rules()
     entries = []
 
     def walk(items, level):
         for item in items:
             title, value = next(iter(item.items())) if isinstance(item, dict) else (None, item)
             if isinstance(value, list):
-                entries.append((level, norm(title)))
-                walk(value, level + 1)
-            elif isinstance(value, str) and value.endswith(".md"):
+                pages = book.read_nav(value)
+                if any(not book.left_out(page.src, rules) for page in pages):
+                    entries.append((level, norm(title)))
+                    walk(value, level + 1)
+            elif isinstance(value, str) and value.endswith(".md") and not book.left_out(value, rules):
                 stem = Path(value).with_suffix("")
                 page = site / (stem.parent if stem.name == "index" else stem) / "index.html"
                 if page.is_file():
@@ -154,50 +163,136 @@ def image_problems(book_html: str, pdf_text: str) -> list[str]:
     return problems
 
 
+def letters(text: str) -> str:
+    """Only the letters and digits of a text, lower case: immune to line breaks and hyphenation."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def page_texts(reader: PdfReader) -> list[str]:
+    """The text of every page (pypdf takes seconds for the whole book: extract it once)."""
+    return [page.extract_text() for page in reader.pages]
+
+
+def footnote_problems(texts: list[str], book_html: str) -> list[str]:
+    """Footnotes that are not printed whole on one page (split, lost), and back-link arrows."""
+    soup = BeautifulSoup(book_html, "html.parser")
+    notes = soup.select("span.fn")
+    pages = [letters(text) for text in texts]
+    problems = [] if notes else ["the book has no footnotes"]
+    for note in notes:
+        body = letters(note.get_text(" "))
+        if not any(body in page for page in pages):
+            problems.append(f"footnote {note.get('id')} is not printed whole on one page")
+    if any("\u21a9" in text for text in texts):
+        problems.append("a back-link arrow (\u21a9) is printed")
+    return problems
+
+
+def xref_problems(reader: PdfReader, texts: list[str], book_html: str) -> list[str]:
+    """Cross-references whose printed "(p. N)" is not the page of their target."""
+    dests = {name: reader.get_destination_page_number(dest) + 1 for name, dest in reader.named_destinations.items()}
+    soup = BeautifulSoup(book_html, "html.parser")
+    links = soup.select("a.xref")
+    want = Counter(dests.get(a["href"][1:]) for a in links)
+    text = "\n".join(texts)
+    got = Counter(int(n) for n in re.findall(r"\(p\.\s(\d+)\)", text))
+    problems = [] if links else ["the book has no cross-references"]
+    problems += [f"{count} cross-reference(s) point to page {page} but do not say so"
+                 for page, count in sorted((want - got).items(), key=str)]
+    problems += [f"{count} cross-reference(s) say page {page} and point elsewhere"
+                 for page, count in sorted((got - want).items(), key=str)]
+    return problems
+
+
+def tagging_problems(reader: PdfReader) -> list[str]:
+    """A tagged PDF with its title, author, subject and language, that opens with bookmarks shown."""
+    root = reader.trailer["/Root"]
+    info = reader.metadata or {}
+    problems = []
+    if "/StructTreeRoot" not in root:
+        problems.append("no StructTreeRoot: the PDF is not tagged")
+    if not (root.get("/MarkInfo") or {}).get("/Marked"):
+        problems.append("MarkInfo /Marked is not true")
+    if not root.get("/Lang"):
+        problems.append("no document language (/Lang)")
+    problems += [f"no {key[1:]} in the document information" for key in ("/Title", "/Author", "/Subject")
+                 if not info.get(key)]
+    if root.get("/PageMode") != "/UseOutlines":
+        problems.append("does not open with the bookmarks shown (PageMode /UseOutlines)")
+    if not (root.get("/ViewerPreferences") or {}).get("/DisplayDocTitle"):
+        problems.append("viewers show the file name, not the title (DisplayDocTitle)")
+    return problems
+
+
+def repeat_problems(book_html: str) -> list[str]:
+    """Figures whose caption or drawn title repeats the heading right above them."""
+    soup = BeautifulSoup(book_html, "html.parser")
+    problems = []
+    for figure in soup.find_all("figure"):
+        heading = figure.find_previous(re.compile(r"^h[1-6]$"))
+        if heading is None:
+            continue
+        said = norm(heading.get_text(" ", strip=True)).lower()
+        caption = figure.find("figcaption")
+        prefix = figure.select_one(".caption-prefix")
+        texts = [caption.get_text(" ", strip=True).removeprefix(prefix.get_text(strip=True) if prefix else "")
+                 if caption else ""]
+        for img in figure.find_all("img", src=True):
+            src = urlsplit(img["src"])
+            if src.scheme == "file" and src.path.endswith(".svg") and Path(unquote(src.path)).is_file():
+                drawn = BeautifulSoup(Path(unquote(src.path)).read_text(encoding="utf-8"), "html.parser")
+                first = drawn.find("text")
+                texts.append(first.get_text(" ", strip=True) if first else "")
+        for text in texts:
+            if text and norm(text).lower().rstrip(".") == said:
+                name = figure.get("id") or "a figure"
+                problems.append(f"{name} repeats its heading {heading.get_text(strip=True)!r}")
+    return problems
+
+
+
 # ---- The real PDF ------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory):
-    """Build the site and the PDF once; yield (reader, book HTML, page text, site folder)."""
+def book_pdf(book_site, tmp_path_factory):
+    """Build the PDF once from the session's site; yield (reader, book HTML, text, site folder, page texts)."""
     tmp = tmp_path_factory.mktemp("pdf")
-    site = tmp / "site"
-    build_pdf.build_site(ROOT / "mkdocs.yml", site)
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_pdf.py"), "--site", str(site),
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_pdf.py"), "--site", str(book_site),
                     "--out", str(tmp / "handbook.pdf"), "--html", str(tmp / "book.html")], check=True)
     reader = PdfReader(tmp / "handbook.pdf")
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    yield reader, (tmp / "book.html").read_text(encoding="utf-8"), text, site
+    texts = page_texts(reader)
+    yield reader, (tmp / "book.html").read_text(encoding="utf-8"), "\n".join(texts), book_site, texts
 
 
 @pytest.mark.slow
-def test_outline_has_every_part_and_page_in_nav_order(book):
-    reader, _, _, site = book
+def test_outline_has_every_part_and_page_in_nav_order(book_pdf):
+    reader, _, _, site, _ = book_pdf
     got = [(level, title) for level, title, _ in outline(reader)]
     want = expected_outline(ROOT / "mkdocs.yml", site) + [(1, "Abbreviations")]
     assert got == want
 
 
 @pytest.mark.slow
-def test_text_contains_every_page_title(book):
-    _, _, text, site = book
+def test_text_contains_every_page_title(book_pdf):
+    _, _, text, site, _ = book_pdf
     titles = [title for _, title in expected_outline(ROOT / "mkdocs.yml", site)]
     assert [t for t in titles if t not in norm(text)] == []
 
 
 @pytest.mark.slow
-def test_contents_show_page_numbers(book):
-    assert toc_problems(book[0]) == []
+def test_contents_show_page_numbers(book_pdf):
+    assert toc_problems(book_pdf[0]) == []
 
 
 @pytest.mark.slow
-def test_no_injected_code_from_the_sources(book):
-    text = book[2].lower()
+def test_no_injected_code_from_the_sources(book_pdf):
+    text = book_pdf[2].lower()
     assert [bad for bad in INJECTION if bad in text] == []
 
 
 @pytest.mark.slow
-def test_every_internal_link_has_a_destination(book):
-    reader, book_html, _, _ = book
+def test_every_internal_link_has_a_destination(book_pdf):
+    reader, book_html, _, _, _ = book_pdf
     assert html_link_problems(book_html) == []
     assert link_problems(reader) == []
     external = [a for page in reader.pages for a in page.get("/Annots") or []
@@ -206,14 +301,100 @@ def test_every_internal_link_has_a_destination(book):
 
 
 @pytest.mark.slow
-def test_fonts_are_embedded(book):
-    assert unembedded_fonts(book[0]) == []
+def test_fonts_are_embedded(book_pdf):
+    assert unembedded_fonts(book_pdf[0]) == []
 
 
 @pytest.mark.slow
-def test_images_are_present(book):
-    _, book_html, text, _ = book
+def test_images_are_present(book_pdf):
+    _, book_html, text, _, _ = book_pdf
     assert image_problems(book_html, text) == []
+
+
+@pytest.mark.slow
+def test_footnotes_sit_whole_at_the_bottom_of_a_page(book_pdf):
+    _, book_html, _, _, texts = book_pdf
+    assert footnote_problems(texts, book_html) == []
+
+
+@pytest.mark.slow
+def test_cross_references_print_the_page_they_point_to(book_pdf):
+    reader, book_html, text, _, texts = book_pdf
+    assert xref_problems(reader, texts, book_html) == []
+    # The glossary's "Discussed in" lists name each page with its number.
+    discussed = re.findall(r"Discussed in: (.+?)(?:\n[A-Z0-9]|$)", text, re.S)
+    assert discussed and all(re.search(r"\(p\.\s\d+\)", norm(line)) for line in discussed)
+
+
+@pytest.mark.slow
+def test_no_web_only_wording_in_the_pdf(book_pdf):
+    assert book.web_only_wording(norm(book_pdf[2])) == []
+
+
+@pytest.mark.slow
+def test_tagged_with_metadata_and_opens_with_bookmarks(book_pdf):
+    assert tagging_problems(book_pdf[0]) == []
+
+
+@pytest.mark.slow
+def test_contributing_pages_stay_on_the_site(book_pdf):
+    reader, book_html, text, _, _ = book_pdf
+    assert book.stale_rules(book.read_nav(book.load_config(ROOT / "mkdocs.yml").get("nav")), book.load_rules()) == []
+    soup = BeautifulSoup(book_html, "html.parser")
+    assert not soup.select("section[id^='page-contributing']"), "a contributing page is in the book"
+    assert "Contributing" not in [title for _, title, _ in outline(reader)]
+    online = [str(a.get_object()["/A"]["/URI"]) for page in reader.pages for a in page.get("/Annots") or []
+              if "/URI" in (a.get_object().get("/A") or {})]
+    assert any("/contributing/" in uri for uri in online), "the links to the contributing guide do not go online"
+
+
+@pytest.mark.slow
+def test_figures_are_numbered_listed_and_not_repeated(book_pdf):
+    _, book_html, _, _, _ = book_pdf
+    soup = BeautifulSoup(book_html, "html.parser")
+    prefixes = [p.get_text(strip=True) for p in soup.select("figure .caption-prefix")]
+    assert prefixes and all(re.fullmatch(r"Figure \d+\.\d+\.", p) for p in prefixes)
+    listed = [a["href"][1:] for a in soup.select(".lof a")]
+    assert listed == [f["id"] for f in soup.select("figure[id]") if f.select_one(".caption-prefix")]
+    assert repeat_problems(book_html) == []
+
+
+@pytest.mark.slow
+def test_reader_templates_are_fill_in_sheets(book_pdf):
+    _, book_html, _, _, _ = book_pdf
+    soup = BeautifulSoup(book_html, "html.parser")
+    templates = [s for s in soup.select("section.chapter") if s["id"].startswith("page-templates-")]
+    assert templates and all(t.select_one(".template-sheet .fill-in") for t in templates)
+
+
+def test_a_long_note_stays_in_one_block(tmp_path):
+    """A long note whose call falls low on page 1 is printed whole: WeasyPrint takes its call to page 2."""
+    html = (FIXTURES / "long-note.html").read_text(encoding="utf-8")
+    out = tmp_path / "note.pdf"
+    build_pdf.render(html, out, "a4", tmp_path)
+    reader = PdfReader(out)
+    assert len(reader.pages) >= 2
+    assert footnote_problems(page_texts(reader), html) == []
+
+
+def test_page_numbers_fill_in_forward_and_backward(tmp_path):
+    html = (FIXTURES / "cross-references.html").read_text(encoding="utf-8")
+    out = tmp_path / "xref.pdf"
+    assert build_pdf.render(html, out, "a4", tmp_path) == 3
+    reader = PdfReader(out)
+    assert xref_problems(reader, page_texts(reader), html) == []
+    text = norm(reader.pages[0].extract_text())
+    assert "the third page (p. 3), then" in text.replace("\u2007", " "), text
+
+
+def test_web_only_text_is_left_out_and_book_only_text_kept():
+    soup = BeautifulSoup('<article><p>Start.<span class="web-only"> Hover over it.</span>'
+                         '<span class="book-only"> See the list.</span></p>'
+                         '<ul><li class="web-only">Press the slash key.</li><li class="book-only">Read on.</li></ul>'
+                         '</article>', "html.parser")
+    book.choose_variants(soup.article)
+    assert norm(soup.get_text(" ")) == "Start. See the list. Read on."
+    assert not soup.select(".book-only, .web-only")
 
 
 def test_letter_paper_is_an_option(tmp_path):
@@ -231,7 +412,7 @@ def test_tabs_and_details_print_in_full():
     body = markdown.markdown(source, extensions=["pymdownx.tabbed", "pymdownx.details"],
                              extension_configs={"pymdownx.tabbed": {"alternate_style": True}})
     soup = BeautifulSoup(f"<article>{body}</article>", "html.parser")
-    build_pdf.tidy(soup.article, soup)
+    book.tidy(soup.article, soup)
     assert norm(soup.get_text(" ")) == "First One. Second Two. Closed Hidden."
     assert soup.find("input") is None and soup.find("details").has_attr("open")
 
@@ -284,6 +465,54 @@ def test_image_checker_catches_a_broken_image(tmp_path):
     assert image_problems(html, tiny_pdf(html).pages[0].extract_text()) == [
         f"alt text printed instead of image: {svg.as_uri()}"]
     assert image_problems("<p>text</p>", "text") == ["the book has no images"]
+
+
+def test_footnote_checker_catches_a_split_note(tmp_path):
+    """The same long note printed inline (no float: footnote) runs across the page break."""
+    html = (FIXTURES / "long-note.html").read_text(encoding="utf-8").replace(
+        "</head>", "<style>.fn { float: none; display: inline; }</style></head>")
+    out = tmp_path / "split.pdf"
+    build_pdf.render(html, out, "a4", tmp_path)
+    assert footnote_problems(page_texts(PdfReader(out)), html) == [
+        "footnote long-note is not printed whole on one page"]
+    assert footnote_problems(page_texts(tiny_pdf("<p>Text \u21a9</p>")), "<p>no notes</p>") == [
+        "the book has no footnotes", "a back-link arrow (\u21a9) is printed"]
+
+
+def test_xref_checker_catches_a_wrong_page_number():
+    html = (FIXTURES / "wrong-page-number.html").read_text(encoding="utf-8")
+    reader = tiny_pdf(html)
+    assert xref_problems(reader, page_texts(reader), html) == [
+        "1 cross-reference(s) point to page 2 but do not say so", "1 cross-reference(s) say page 9 and point elsewhere"]
+    assert xref_problems(tiny_pdf("<p>none</p>"), [], "<p>none</p>") == ["the book has no cross-references"]
+
+
+def test_tagging_checker_catches_an_untagged_pdf():
+    assert tagging_problems(tiny_pdf((FIXTURES / "untagged.html").read_text(encoding="utf-8"))) == [
+        "no StructTreeRoot: the PDF is not tagged", "MarkInfo /Marked is not true", "no document language (/Lang)",
+        "no Title in the document information", "no Author in the document information",
+        "no Subject in the document information", "does not open with the bookmarks shown (PageMode /UseOutlines)",
+        "viewers show the file name, not the title (DisplayDocTitle)"]
+
+
+def test_web_wording_checker_catches_the_old_home_page():
+    text = (FIXTURES / "web-wording.md").read_text(encoding="utf-8")
+    found = book.web_only_wording(text)
+    assert len(found) == 6, found  # hover, box at the top, slash key, search box, pencil icon, top right
+
+
+def test_repeat_checker_catches_a_caption_that_repeats_its_heading():
+    svg = (FIXTURES / "titled-diagram.svg").as_uri()
+    html = (FIXTURES / "repeat.html").read_text(encoding="utf-8").replace("DIAGRAM", svg)
+    assert repeat_problems(html) == ["figure-a repeats its heading 'Where each role sits'",
+                                     "figure-b repeats its heading 'The map'"]
+
+
+def test_stale_book_rules_are_reported():
+    pages = book.read_nav(book.load_config(ROOT / "mkdocs.yml").get("nav"))
+    assert book.stale_rules(pages, book.load_rules(FIXTURES / "bad-book.yml")) == [
+        "templates/book.yml: leave_out entry 'old-contributing/' matches no page of the nav",
+        "templates/book.yml: lookup entry 'glossary-old.md' matches no page of the nav"]
 
 
 def _save(writer: PdfWriter) -> io.BytesIO:
