@@ -1,0 +1,115 @@
+/* Reading on any screen (issue #14), on every page view, including instant navigation
+ * (document$), for both engines (Material and Zensical expose document$).
+ *
+ * 1. Tables that do not fit their column stack as labelled cards. Each cell gets its
+ *    column's heading as data-label (shown by handbook.css), and the table gets
+ *    data-hb-cards only while its columns would not fit side by side without splitting a
+ *    word. ARIA roles keep it a table for screen readers whatever its display. Without
+ *    this script a wide table scrolls sideways, with a shadow at the edge that has more.
+ * 2. Escape in Material's search closes it and drops focus on <body>; focus goes back to
+ *    the search control instead (the search box, or the search button on a phone),
+ *    without opening search again. Zensical's search is a <dialog>, which already does.
+ */
+(function () {
+  "use strict";
+
+  var ROLES = { TABLE: "table", THEAD: "rowgroup", TBODY: "rowgroup", TR: "row", TH: "columnheader", TD: "cell" };
+
+  function tables() {
+    return Array.prototype.slice.call(document.querySelectorAll(".md-typeset table:not([class])"));
+  }
+
+  function label(table) {
+    if (table.hasAttribute("data-hb-labelled")) return;
+    var head = table.tHead && table.tHead.rows[0];
+    var names = head ? Array.prototype.map.call(head.cells, function (th) {
+      return th.textContent.replace(/\s+/g, " ").trim();
+    }) : [];
+    var all = table.querySelectorAll("thead, tbody, tr, th, td");
+    table.setAttribute("role", ROLES.TABLE);
+    for (var i = 0; i < all.length; i++) {
+      var el = all[i];
+      if (el.tagName === "TH" && el.closest("tbody")) el.setAttribute("role", "rowheader");
+      else el.setAttribute("role", ROLES[el.tagName]);
+      if (el.tagName !== "TR" && el.parentElement.parentElement.tagName === "TBODY") {
+        var name = names[el.cellIndex];
+        if (name) el.setAttribute("data-label", name);
+      }
+    }
+    table.setAttribute("data-hb-labelled", "");
+  }
+
+  /* Lay every table out as a table, measure them all, then stack those that overflow
+   * (reads first, writes after, so the page lays out twice at most). */
+  function fit() {
+    var all = tables();
+    all.forEach(function (table) {
+      label(table);
+      table.removeAttribute("data-hb-cards");
+    });
+    var wide = all.filter(function (table) {
+      var box = table.closest(".md-typeset__scrollwrap") || table.parentElement;
+      return table.scrollWidth > table.clientWidth + 1 || box.scrollWidth > box.clientWidth + 1;
+    });
+    wide.forEach(function (table) {
+      table.setAttribute("data-hb-cards", "");
+    });
+  }
+
+  var width = 0;
+  function refit() {
+    if (window.innerWidth !== width) {
+      width = window.innerWidth;
+      fit();
+    }
+  }
+
+  /* Material's search: Escape returns focus to the search control. */
+  var refocusing = false;
+  function searchControl(input) {
+    if (input.offsetWidth > 0 && input.offsetHeight > 0) return input;
+    var button = document.querySelector(".md-header label.md-header__button[for='__search']");
+    if (button && button.offsetWidth > 0) {
+      if (!button.hasAttribute("tabindex")) button.setAttribute("tabindex", "-1");
+      return button;
+    }
+    return null;
+  }
+
+  function watchSearch() {
+    var toggle = document.getElementById("__search");
+    var input = document.querySelector("input.md-search__input");
+    if (!toggle || !input || input.hasAttribute("data-hb-escape")) return;
+    input.setAttribute("data-hb-escape", "");
+    /* Material opens search when the box gains focus (a focusin listener on <body>);
+     * while focus is put back, that event stops at the form. */
+    input.form.addEventListener("focusin", function (event) {
+      if (refocusing) event.stopPropagation();
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || !toggle.checked) return;
+      setTimeout(function () {
+        if (toggle.checked || (document.activeElement && document.activeElement !== document.body)) return;
+        var control = searchControl(input);
+        if (!control) return;
+        refocusing = true;
+        control.focus();
+        refocusing = false;
+      }, 0);
+    });
+    /* Typing in the box after Escape opens search again. */
+    input.addEventListener("input", function () {
+      if (!toggle.checked) toggle.checked = true;
+    });
+  }
+
+  function setup() {
+    width = 0;
+    refit();
+    watchSearch();
+  }
+
+  if (typeof document$ !== "undefined") document$.subscribe(setup);
+  else document.addEventListener("DOMContentLoaded", setup);
+  addEventListener("resize", refit);
+})();
