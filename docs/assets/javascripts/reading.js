@@ -66,10 +66,11 @@
 
   /* Material's search: Escape returns focus to the search control. */
   var refocusing = false;
+  /* Material shows the search box in the header from 60em up; below, a search button. */
   function searchControl(input) {
-    if (input.offsetWidth > 0 && input.offsetHeight > 0) return input;
+    if (matchMedia("(min-width: 60em)").matches) return input;
     var button = document.querySelector(".md-header label.md-header__button[for='__search']");
-    if (button && button.offsetWidth > 0) {
+    if (button) {
       if (!button.hasAttribute("tabindex")) button.setAttribute("tabindex", "-1");
       return button;
     }
