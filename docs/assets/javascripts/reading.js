@@ -9,6 +9,8 @@
  * 2. Escape in Material's search closes it and drops focus on <body>; focus goes back to
  *    the search control instead (the search box, or the search button on a phone),
  *    without opening search again. Zensical's search is a <dialog>, which already does.
+ * 3. Closing the lightbox (GLightbox, however it is loaded) by its close button or a
+ *    click outside left focus on <body>: it goes back to the diagram that opened it.
  */
 (function () {
   "use strict";
@@ -103,6 +105,29 @@
       if (!toggle.checked) toggle.checked = true;
     });
   }
+
+  /* The lightbox: remember the diagram link that opens it; when GLightbox removes its
+   * container and focus fell to <body>, focus that link again. */
+  var opener = null;
+  function remember(el) {
+    var link = el && el.closest ? el.closest("a.glightbox") : null;
+    if (link) opener = link;
+  }
+  document.addEventListener("click", function (event) { remember(event.target); }, true);
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" || event.key === " ") remember(document.activeElement);
+  }, true);
+  new MutationObserver(function (records) {
+    records.forEach(function (record) {
+      Array.prototype.forEach.call(record.removedNodes, function (node) {
+        if (!opener || !node.classList || !node.classList.contains("glightbox-container")) return;
+        if (!document.activeElement || document.activeElement === document.body) {
+          opener.focus({ preventScroll: true });
+        }
+        opener = null;
+      });
+    });
+  }).observe(document.body, { childList: true });
 
   function setup() {
     width = 0;
