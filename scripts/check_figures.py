@@ -23,8 +23,9 @@ import re
 import sys
 from pathlib import Path
 
-from report import emit
 from site_config import load
+
+from report import emit
 
 ROOT = Path(__file__).resolve().parent.parent
 FENCE = re.compile(r"^\s*(```|~~~)")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import socket
 
+import check_figures
 import pytest
+import social_cards
 from PIL import Image
 
-import check_figures
-import social_cards
 from helpers import FIXTURES, ROOT, run
 
 BAD = FIXTURES / "bad-figures"
