@@ -180,6 +180,8 @@ def test_every_table_fits_or_stacks_as_cards(survey, width):
 
 
 def test_cards_label_every_cell_and_keep_table_semantics(chromium, site_url):
+    """Cards repeat each column's heading and carry ARIA table roles; a table shown as a
+    table carries none (Material would draw its headings as sort buttons, a line taller)."""
     context = new_context(chromium, **viewport(390))
     page = context.new_page()
     load(page, site_url + "eq/")
@@ -193,7 +195,14 @@ def test_cards_label_every_cell_and_keep_table_semantics(chromium, site_url):
               roles: [t.getAttribute('role'), row.getAttribute('role'), row.cells[0].getAttribute('role')],
               display: getComputedStyle(row).display};
     }""")
+    load(page, site_url)  # at 1280 px the home page's table is a table: headings are not buttons
+    page.set_viewport_size({"width": 1280, "height": 800})
+    wait_until(page, "!document.querySelector('article table[data-hb-cards]')")
+    sortable = page.evaluate("""() => [...document.querySelectorAll('article th')].filter(th =>
+      getComputedStyle(th).cursor === 'pointer'
+      || !['none', 'normal'].includes(getComputedStyle(th, '::after').content)).map(th => th.textContent.trim())""")
     context.close()
+    assert sortable == [], f"column headings that look sortable (Material's th[role=columnheader]): {sortable}"
     assert cards["labels"] == cards["heads"], cards
     assert all(cards["heads"][i] in shown for i, shown in enumerate(cards["shown"])), cards["shown"]
     assert cards["roles"] == ["table", "row", "cell"] and cards["display"] == "block", cards

@@ -4,8 +4,8 @@
  * 1. Tables that do not fit their column stack as labelled cards. Each cell gets its
  *    column's heading as data-label (shown by handbook.css), and the table gets
  *    data-hb-cards only while its columns would not fit side by side without splitting a
- *    word. ARIA roles keep it a table for screen readers whatever its display. Without
- *    this script a wide table scrolls sideways, with a shadow at the edge that has more.
+ *    word; ARIA roles then keep it a table for screen readers. Without this script a
+ *    wide table scrolls sideways, with a shadow at the edge that has more.
  * 2. Escape in Material's search closes it and drops focus on <body>; focus goes back to
  *    the search control instead (the search box, or the search button on a phone),
  *    without opening search again. Zensical's search is a <dialog>, which already does.
@@ -21,24 +21,42 @@
     return Array.prototype.slice.call(document.querySelectorAll(".md-typeset table:not([class])"));
   }
 
+  /* Each body cell gets its column's heading as data-label (shown only on cards). */
   function label(table) {
     if (table.hasAttribute("data-hb-labelled")) return;
     var head = table.tHead && table.tHead.rows[0];
     var names = head ? Array.prototype.map.call(head.cells, function (th) {
       return th.textContent.replace(/\s+/g, " ").trim();
     }) : [];
-    var all = table.querySelectorAll("thead, tbody, tr, th, td");
-    table.setAttribute("role", ROLES.TABLE);
-    for (var i = 0; i < all.length; i++) {
-      var el = all[i];
-      if (el.tagName === "TH" && el.closest("tbody")) el.setAttribute("role", "rowheader");
-      else el.setAttribute("role", ROLES[el.tagName]);
-      if (el.tagName !== "TR" && el.parentElement.parentElement.tagName === "TBODY") {
-        var name = names[el.cellIndex];
-        if (name) el.setAttribute("data-label", name);
-      }
-    }
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          var name = names[cell.cellIndex];
+          if (name) cell.setAttribute("data-label", name);
+        });
+      });
+    });
     table.setAttribute("data-hb-labelled", "");
+  }
+
+  /* A table shown as cards is display: block, which some browsers take as "not a table"
+   * any more: ARIA roles keep it one. Only then: Material styles th[role=columnheader]
+   * as a sortable heading. */
+  function cards(table, on) {
+    var parts = table.querySelectorAll("thead, tbody, tr, th, td");
+    if (on) {
+      table.setAttribute("data-hb-cards", "");
+      table.setAttribute("role", ROLES.TABLE);
+    } else {
+      table.removeAttribute("data-hb-cards");
+      table.removeAttribute("role");
+    }
+    for (var i = 0; i < parts.length; i++) {
+      var el = parts[i];
+      if (!on) el.removeAttribute("role");
+      else if (el.tagName === "TH" && el.closest("tbody")) el.setAttribute("role", "rowheader");
+      else el.setAttribute("role", ROLES[el.tagName]);
+    }
   }
 
   /* Lay every table out as a table, measure them all, then stack those that overflow
@@ -47,14 +65,14 @@
     var all = tables();
     all.forEach(function (table) {
       label(table);
-      table.removeAttribute("data-hb-cards");
+      if (table.hasAttribute("data-hb-cards")) cards(table, false);
     });
     var wide = all.filter(function (table) {
       var box = table.closest(".md-typeset__scrollwrap") || table.parentElement;
       return table.scrollWidth > table.clientWidth + 1 || box.scrollWidth > box.clientWidth + 1;
     });
     wide.forEach(function (table) {
-      table.setAttribute("data-hb-cards", "");
+      cards(table, true);
     });
   }
 
