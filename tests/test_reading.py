@@ -193,6 +193,8 @@ def test_cards_label_every_cell_and_keep_table_semantics(chromium, site_url):
       return {heads, labels: [...row.cells].map(c => c.dataset.label),
               shown: [...row.cells].map(c => getComputedStyle(c, '::before').content),
               roles: [t.getAttribute('role'), row.getAttribute('role'), row.cells[0].getAttribute('role')],
+              // not announced as "Table, scrolls sideways" (scrollable-regions.js runs after the cards)
+              scrolls: t.closest('.md-typeset__scrollwrap').hasAttribute('tabindex'),
               display: getComputedStyle(row).display};
     }""")
     load(page, site_url)  # at 1280 px the home page's table is a table: headings are not buttons
@@ -206,6 +208,7 @@ def test_cards_label_every_cell_and_keep_table_semantics(chromium, site_url):
     assert cards["labels"] == cards["heads"], cards
     assert all(cards["heads"][i] in shown for i, shown in enumerate(cards["shown"])), cards["shown"]
     assert cards["roles"] == ["table", "row", "cell"] and cards["display"] == "block", cards
+    assert not cards["scrolls"], "a table shown as cards is still a 'scrolls sideways' Tab stop"
 
 
 def test_without_javascript_a_wide_table_scrolls_with_a_visible_cue(chromium, site_url):
