@@ -30,7 +30,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import SITE_PREFIX, _QuietHandler, point_sitemap_at
+from conftest import SITE_PREFIX, _QuietHandler
 from test_browser import DESKTOP, Watch, focused, load, new_context, origin_of, wait_until
 
 import check_diagrams
@@ -601,9 +601,8 @@ def pages_site_url(built_site):
         ("127.0.0.1", 0), functools.partial(_PagesHandler, directory=str(built_site.parent)))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/{SITE_PREFIX}/"
-    point_sitemap_at(built_site, url)
-    yield url
+    # sitemap.xml is left alone: it names the shared site_url server (instant navigation)
+    yield f"http://127.0.0.1:{server.server_address[1]}/{SITE_PREFIX}/"
     server.shutdown()
     server.server_close()
 
