@@ -5,8 +5,9 @@
   `make build` and `make test`.
 - build_zensical(): Zensical, from the derived Zensical config, in a project folder
   (default build/zensical/): scripts/generate.py stages the docs tree with the generated
-  pages filled, `zensical build --strict` writes <folder>/site/, and scripts/csp.py fills
-  the Content-Security-Policy (Zensical runs no hooks).
+  pages filled, `zensical build --strict` writes <folder>/site/, scripts/csp.py fills
+  the Content-Security-Policy and scripts/social_cards.py draws the link-preview images
+  (Zensical runs no hooks).
 
 Usage: python scripts/site_build.py zensical [--out build/zensical]
 """
@@ -22,6 +23,7 @@ from pathlib import Path
 import csp
 import generate
 import site_config
+import social_cards
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true", "NO_COLOR": "1"}
@@ -63,6 +65,7 @@ def build_zensical(out: Path = site_config.ZENSICAL, *, strict: bool = True) -> 
     result = subprocess.run(command, cwd=out, env=ENV, capture_output=True, text=True)
     if result.returncode == 0:
         csp.fill_site(out / "site")
+        social_cards.write_cards(out / "site", social_cards.configured_site_url())
     return result
 
 
@@ -74,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     try:
         result = build_zensical(args.out)
-    except (FileNotFoundError, ValueError) as error:
+    except (FileNotFoundError, ValueError, social_cards.CardError) as error:
         print(error, file=sys.stderr)
         return 1
     sys.stdout.write(result.stdout)
