@@ -2,8 +2,9 @@
  * Material requests search/search_index.json on every first page view (68 KiB
  * compressed, more than the rest of the page). This holds that one request back
  * until the reader focuses or opens search, presses a search shortcut (/, s, f)
- * or follows a shared search link (?q=). Search itself is unchanged. The offline
- * build (file://) loads its index differently and is left alone. */
+ * or follows a shared search link (?q=) or a search result to highlight (?h=).
+ * Search itself is unchanged. The offline build (file://) loads its index
+ * differently and is left alone. */
 (function () {
   if (location.protocol === "file:") return;
   var release;
@@ -22,7 +23,8 @@
     if (target && target.closest && target.closest(".md-search, [for='__search'], #__search")) go();
   }
   events.forEach(function (type) { document.addEventListener(type, onEvent, true); });
-  if (/[?&]q=/.test(location.search)) go();
+  // A shared search (?q=), or a search result to highlight (?h=, which needs the index).
+  if (/[?&](?:q=|h=[^&])/.test(location.search)) go();
 
   var open = XMLHttpRequest.prototype.open;
   var send = XMLHttpRequest.prototype.send;
