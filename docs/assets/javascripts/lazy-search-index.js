@@ -4,15 +4,26 @@
  * until the reader focuses or opens search, presses a search shortcut (/, s, f)
  * or follows a shared search link (?q=) or a search result to highlight (?h=).
  * Search itself is unchanged. The offline build (file://) loads its index
- * differently and is left alone. */
+ * differently and is left alone.
+ * At the same moment it loads search-result-links.js (issue #14), which only matters
+ * once there are results: loaded with the page, its request cost the chapter page a
+ * Lighthouse point on mobile. Offline it loads at once. */
 (function () {
-  if (location.protocol === "file:") return;
+  var self = document.currentScript && document.currentScript.src;
+  function resultLinks() {
+    if (!self) return;
+    var script = document.createElement("script");
+    script.src = self.replace(/lazy-search-index\.js(?:[?#].*)?$/, "search-result-links.js");
+    document.head.appendChild(script);
+  }
+  if (location.protocol === "file:") { resultLinks(); return; }
   var release;
   var ready = new Promise(function (resolve) { release = resolve; });
   var events = ["focusin", "pointerdown", "keydown", "change"];
   function go() {
     events.forEach(function (type) { document.removeEventListener(type, onEvent, true); });
     release();
+    resultLinks();
   }
   function onEvent(event) {
     if (event.type === "keydown") {

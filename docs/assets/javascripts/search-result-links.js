@@ -3,8 +3,8 @@
  * a section matched, the title link is "page/?h=" with no words: it opens the top of
  * the page and highlights nothing (issue #14). This points such a title link at the
  * page's best section, with that section's words to highlight, as the section link
- * below it already does. Nothing is fetched; Zensical's search has no such list, so
- * there this does nothing. */
+ * below it already does. Nothing is fetched. lazy-search-index.js loads this file when
+ * the reader starts a search (Material only: Zensical's results link to the section). */
 (function () {
   var LIST = ".md-search-result__list";
   var LINK = "a.md-search-result__link";
@@ -48,7 +48,12 @@
     fixAll(list);
   }
 
-  watch();
-  // Instant navigation may swap the header; watch the list again after each page.
-  if (typeof document$ !== "undefined" && document$.subscribe) document$.subscribe(watch);
+  // Instant navigation may swap the header: watch the list again after each page, once
+  // Material's bundle (which defines document$) has run.
+  function follow() {
+    watch();
+    if (typeof document$ !== "undefined" && document$.subscribe) document$.subscribe(watch);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", follow);
+  else follow();
 })();
