@@ -3,9 +3,9 @@
 - on_files publishes the downloads that were really built (build/download/, listed in
   `extra.downloads`) as site/download/; nothing is published for a file not built.
 - on_page_markdown fills the generated parts of a page (glossary, sources page,
-  download buttons) by calling scripts/generate.py's render_page(), so `mkdocs serve`
-  regenerates them on every reload. A wrong sources-page marker stops the build with
-  file:line.
+  download buttons, the sources' short names in footnotes) by calling
+  scripts/generate.py's render_page(), so `mkdocs serve` regenerates them on every
+  reload. A wrong sources-page marker or footnote source stops the build with file:line.
 Zensical runs no hooks: it builds from the docs tree that scripts/generate.py stages.
 """
 from __future__ import annotations
@@ -18,6 +18,7 @@ from mkdocs.structure.files import File, Files
 
 ROOT = Path(__file__).resolve().parent.parent  # the repository, wherever a derived config lives
 sys.path.insert(0, str(ROOT / "scripts"))
+import gen_citations  # noqa: E402
 import gen_downloads  # noqa: E402
 import gen_sources  # noqa: E402
 import generate  # noqa: E402
@@ -51,3 +52,5 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
                                     downloads=_state["downloads"])
     except gen_sources.SourcesPageError as error:
         raise PluginError(f"sources page:\n{error}") from error
+    except gen_citations.CitationError as error:
+        raise PluginError(f"footnotes:\n{error}") from error

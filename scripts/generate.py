@@ -1,9 +1,11 @@
 """Render the generated parts of the handbook's pages, for any engine.
 
-Three generators fill pages from the repository's records (never the source files):
+Five generators fill pages from the repository's records (never the source files):
 - scripts/gen_glossary.py: the glossary's A-Z bar and "Discussed in" lists;
 - scripts/gen_sources.py: the sources page's "Cited by" lists and reference list;
-- scripts/gen_downloads.py: download buttons for the files that were really built.
+- scripts/gen_downloads.py: download buttons for the files that were really built;
+- scripts/gen_citations.py: on every page, a footnote's "S3" becomes "S3 · short name";
+- scripts/gen_chapter_meta.py: under a chapter's title, "Part 3 · Chapter 2 · 6 min read".
 
 render_page() is the one entry point. MkDocs calls it from hooks/generated_pages.py
 for every page as it builds (so `mkdocs serve` stays live). Engines that run no hooks
@@ -21,12 +23,39 @@ import shutil
 import sys
 from pathlib import Path
 
+import gen_chapter_meta
+import gen_citations
 import gen_downloads
 import gen_glossary
 import gen_sources
+import site_config
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
+_labels: dict[Path, tuple[float, dict[str, str]]] = {}
+_chapters: dict[Path, tuple[float, dict[str, tuple[int, int]]]] = {}
+
+
+def source_labels(root: Path = ROOT) -> dict[str, str]:
+    """The sources' short names, read again whenever the registry changes (mkdocs serve)."""
+    registry = root / "sources" / "registry.yml"
+    if not registry.exists():  # a test's docs tree without records
+        return {}
+    mtime = registry.stat().st_mtime
+    if registry not in _labels or _labels[registry][0] != mtime:
+        _labels[registry] = (mtime, gen_citations.load_labels(registry))
+    return _labels[registry][1]
+
+
+def chapter_table(root: Path = ROOT) -> dict[str, tuple[int, int]]:
+    """Page -> (part, chapter) from mkdocs.yml's nav, read again when the file changes."""
+    config = root / "mkdocs.yml"
+    if not config.exists():
+        return {}
+    mtime = config.stat().st_mtime
+    if config not in _chapters or _chapters[config][0] != mtime:
+        _chapters[config] = (mtime, gen_chapter_meta.chapters(site_config.load(config).get("nav")))
+    return _chapters[config][1]
 
 
 def render_page(src_uri: str, markdown: str, docs: Path = DOCS, *, root: Path = ROOT,
@@ -36,6 +65,9 @@ def render_page(src_uri: str, markdown: str, docs: Path = DOCS, *, root: Path = 
         markdown = gen_glossary.render(markdown, docs)
     elif src_uri == gen_sources.PAGE:
         markdown = gen_sources.render(markdown, docs, root, path=docs / src_uri)
+    markdown = gen_chapter_meta.render(markdown, src_uri, chapter_table(root))
+    if gen_citations.SOURCE_LINK.search(markdown) or "][^" in markdown:
+        markdown = gen_citations.render(markdown, source_labels(root), docs / src_uri)
     if gen_downloads.MARKER.search(markdown):
         depth = posixpath.dirname(src_uri).count("/") + 1 if posixpath.dirname(src_uri) else 0
         markdown = gen_downloads.fill(markdown, downloads or [], "../" * depth)
@@ -69,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         out = stage(Path(args[0]))
-    except gen_sources.SourcesPageError as error:
+    except (gen_sources.SourcesPageError, gen_citations.CitationError) as error:
         print(error)
         return 1
     print(f"staged {sum(1 for _ in out.rglob('*.md'))} pages into {out}")

@@ -257,7 +257,7 @@ def entry(sid: str, path: Path, raw: bytes, clean: str, found: list[Finding], me
     counts: dict[str, int] = {}
     for f in found:
         counts[f.kind] = counts.get(f.kind, 0) + 1
-    fields = ("title", "publisher", "kind", "quality_notes", "topics")
+    fields = ("title", "label", "publisher", "kind", "quality_notes", "topics")
     guard = payload_hashes(raw.decode("utf-8", errors="replace"), found)
     return {"id": sid, "file": path.name, "sha256": hashlib.sha256(raw).hexdigest(),
             "words": len(words(clean)), "findings": counts,

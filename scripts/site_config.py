@@ -24,6 +24,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import search_separator
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,7 +117,7 @@ def absolute_paths(config: dict, root: Path = ROOT) -> dict:
     if isinstance(theme, dict) and theme.get("custom_dir"):
         theme["custom_dir"] = str(root / theme["custom_dir"])
     config["hooks"] = [str(root / h) for h in config.get("hooks") or []]
-    if config.get("watch"):
+    if config.get("watch"):  # folders `mkdocs serve` watches, relative to the config
         config["watch"] = [str(root / w) for w in config["watch"]]
     return _resolve(config, docs, root)
 
@@ -136,7 +137,7 @@ def offline(config: dict) -> dict:
 # Plugins Zensical would ignore or that only serve MkDocs + Material.
 ZENSICAL_DROP_PLUGINS = {"offline", "material/offline", "git-revision-date-localized"}
 # Search-plugin settings that only Material's lunr search reads. Zensical's search reads
-# the separator too (measured: 31 of 37 search questions first with it, 27 without).
+# the separator too, with its own stop words (search-tuning/stop-words.txt, `zensical-only:`).
 MATERIAL_SEARCH_ONLY = ("pipeline", "lang", "min_search_length", "prebuild_index", "indexing")
 
 
@@ -158,6 +159,8 @@ def zensical(config: dict, out: Path = ZENSICAL) -> dict:
         if name in ("search", "material/search"):
             for key in MATERIAL_SEARCH_ONLY:
                 settings.pop(key, None)
+            if "separator" in settings:  # Zensical's own stop words (scripts/search_separator.py)
+                settings["separator"] = search_separator.engine_separator("zensical")
         if name == "redirects" and not settings.get("redirect_maps"):
             continue  # an empty map would only cost every page a request for redirect.json
         plugins.append({name: settings})

@@ -35,7 +35,9 @@ def test_drift_and_missing_provenance_fail_with_file_and_line():
 def test_zensical_gets_the_engine_neutral_overrides_only(tmp_path):
     out = site_config.stage_overrides(tmp_path / "overrides")
     staged = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
-    assert staged == ["404.html", "main.html", "partials/source.html"]
+    assert staged == [
+        "404.html", "main.html", "partials/feedback.html", "partials/source-file.html", "partials/source.html",
+    ]
     for name in ("partials/search.html", "partials/progress.html"):
         assert site_config.MATERIAL_ONLY in (ROOT / "overrides" / name).read_text().splitlines()[0]
 

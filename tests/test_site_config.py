@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import search_separator
 import site_config
 import yaml
 
@@ -46,6 +47,8 @@ def test_zensical_config_drops_what_only_mkdocs_and_material_read(tmp_path):
     assert "git-revision-date-localized" not in names and "offline" not in names
     search = dict(next(p["search"] for p in config["plugins"] if "search" in p))
     assert "pipeline" not in search and search["separator"].startswith("['\\u2019]s")
+    # Zensical's own stop words: "does" too (search-tuning/stop-words.txt, zensical-only:).
+    assert search["separator"] == search_separator.engine_separator("zensical") != search_separator.configured()[1]
     assert config["docs_dir"] == "docs" and config["site_dir"] == "site"
     assert config["theme"]["custom_dir"] == "overrides" and config["theme"]["variant"] == "classic"
     assert config["extra"]["polyfills"] == [f"{site_config.GLIGHTBOX_DIR}/glightbox.min.js"]
