@@ -5,8 +5,9 @@
   `make build` and `make test`.
 - build_zensical(): Zensical, from the derived Zensical config, in a project folder
   (default build/zensical/): scripts/generate.py stages the docs tree with the generated
-  pages filled, `zensical build --strict` writes <folder>/site/, and scripts/csp.py fills
-  the Content-Security-Policy (Zensical runs no hooks).
+  pages filled, `zensical build --strict` writes <folder>/site/, scripts/prune_site.py
+  removes what no reader requests and scripts/csp.py fills the Content-Security-Policy
+  (Zensical runs no hooks).
 
 Usage: python scripts/site_build.py zensical [--out build/zensical]
 """
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import csp
 import generate
+import prune_site
 import site_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +64,7 @@ def build_zensical(out: Path = site_config.ZENSICAL, *, strict: bool = True) -> 
         command.append("--strict")
     result = subprocess.run(command, cwd=out, env=ENV, capture_output=True, text=True)
     if result.returncode == 0:
+        prune_site.prune(out / "site")
         csp.fill_site(out / "site")
     return result
 
