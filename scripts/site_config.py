@@ -116,6 +116,8 @@ def absolute_paths(config: dict, root: Path = ROOT) -> dict:
     if isinstance(theme, dict) and theme.get("custom_dir"):
         theme["custom_dir"] = str(root / theme["custom_dir"])
     config["hooks"] = [str(root / h) for h in config.get("hooks") or []]
+    if config.get("watch"):
+        config["watch"] = [str(root / w) for w in config["watch"]]
     return _resolve(config, docs, root)
 
 

@@ -24,6 +24,7 @@ def test_offline_config_turns_on_the_plugin_and_the_vendored_shim():
     assert "handbook-offline.zip" not in config["extra"]["downloads"]
     assert "handbook.pdf" in config["extra"]["downloads"]
     assert all(Path(h).is_absolute() and Path(h).is_file() for h in config["hooks"])
+    assert config["watch"] and all(Path(w).is_absolute() and Path(w).exists() for w in config["watch"])
     assert Path(config["docs_dir"]) == ROOT / "docs"
     assert Path(config["theme"]["custom_dir"]) == ROOT / "overrides"
 
