@@ -1,13 +1,6 @@
-/* Load the lightbox only when a reader reaches for a figure.
- * mkdocs-glightbox wraps each diagram in <a class="glightbox">; its GLightbox script
- * and style sheet (18 KiB compressed) used to load in <head> of every page, with or
- * without a figure. This loader (deferred, at the end of the page) fetches them the
- * first time a reader points at, touches or focuses a figure link, and opens the
- * lightbox when it is followed, on the figure that was clicked. Once loaded, GLightbox
- * handles its own links, and `reload()` picks up the figures of every page that
- * instant navigation brings in. Options come from the glightbox plugin's settings in
- * mkdocs.yml (data-glightbox, written by overrides/lazy-loaders.html); the few style
- * rules the plugin used to inline are in assets/stylesheets/glightbox-material.css. */
+/* Loads GLightbox the first time a reader reaches for a figure (points at, touches or
+ * focuses a figure link) and opens it on the figure that was followed. Included, with
+ * the glightbox plugin's options, by overrides/lazy-loaders.html, which says why. */
 (function () {
   var script = document.currentScript;
   var options = JSON.parse(script.getAttribute("data-glightbox") || "{}");
