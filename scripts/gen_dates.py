@@ -68,7 +68,7 @@ def last_updated(docs: Path = DOCS) -> dict[str, int]:
             stamp = int(line[1:])
         elif line and line.startswith(prefix):
             dates.setdefault(line[len(prefix):], stamp)  # newest first: keep the first seen
-    return dates
+    return {path: stamp for path, stamp in dates.items() if (docs / path).is_file()}  # not deleted ones
 
 
 def page_meta(timestamp: int | float) -> dict[str, str]:
