@@ -26,7 +26,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.dates import format_date
@@ -73,7 +73,7 @@ def last_updated(docs: Path = DOCS) -> dict[str, int]:
 
 def page_meta(timestamp: int | float) -> dict[str, str]:
     """The page.meta entries for a page last changed at `timestamp` (seconds, UTC)."""
-    when = datetime.fromtimestamp(int(timestamp), tz=timezone.utc)
+    when = datetime.fromtimestamp(int(timestamp), tz=UTC)
     date = format_date(when, format="long", locale=LOCALE)
     title = f"{date} {when.strftime('%H:%M:%S')} UTC"
     return {

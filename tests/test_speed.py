@@ -24,44 +24,16 @@ import csp
 import gen_dates
 import prune_site
 import pytest
+from benchmark_site import render_blocking
 from bs4 import BeautifulSoup
 
 from helpers import FIXTURES
 
 SPEED = FIXTURES / "speed"
-# Material's (and Zensical's) own style sheets: main and palette, with their content hash.
-THEME_CSS = re.compile(r"assets/stylesheets/(?:classic/|modern/)?(?:main|palette)\.[0-9a-f]+\.min\.css$")
-BUNDLE = re.compile(r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js$")
 FIGURE_PAGE = "eq/"  # a chapter with a diagram
 
 
-# --- checks (each proved on a fixture below) ---------------------------------
-
-def render_blocking(html: str) -> list[str]:
-    """What holds up a page's first paint beyond the theme's two style sheets.
-
-    In <head>: any other style sheet for the screen, any script file that is neither
-    deferred, async nor a module. In <body>: a synchronous script file before the theme's
-    bundle (Lighthouse counts one that arrives before the first paint as blocking)."""
-    soup = BeautifulSoup(html, "html.parser")
-    found = []
-    for el in soup.head.find_all(["link", "script"]):
-        if el.name == "link" and "stylesheet" in (el.get("rel") or []):
-            if el.get("media", "all") in ("all", "screen") and not THEME_CSS.search(el["href"]):
-                found.append(f"style sheet {el['href']} in <head> blocks rendering")
-        elif el.name == "script" and el.get("src") and not _deferred(el):
-            found.append(f"script {el['src']} in <head> blocks rendering")
-    for el in soup.body.find_all("script", src=True):
-        if BUNDLE.search(el["src"]):
-            break
-        if not _deferred(el):
-            found.append(f"script {el['src']} holds up the page before the theme's bundle")
-    return found
-
-
-def _deferred(script) -> bool:
-    return script.has_attr("defer") or script.has_attr("async") or script.get("type") == "module"
-
+# --- checks (each proved on a fixture below; render_blocking() is the benchmark's) ---
 
 def unread_files(site: Path) -> list[str]:
     """Files of a built site that no reader's browser requests."""
@@ -179,7 +151,8 @@ def test_prune_keeps_what_other_search_languages_load(tmp_path):
 
 def test_csp_fill_holds_one_page_at_a_time_not_the_site(tmp_path):
     """Peak memory stays near one page's size however many pages there are."""
-    meta = '<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; script-src \'self\'; style-src \'self\'">'
+    meta = ('<meta http-equiv="Content-Security-Policy" '
+            'content="default-src \'self\'; script-src \'self\'; style-src \'self\'">')
     filler = "<p>" + "x" * 100_000 + "</p>\n"
     pages = 60
     for i in range(pages):
@@ -304,7 +277,8 @@ def test_lightbox_opens_on_the_first_click_with_nothing_preloaded(tab, site_url)
     link.dispatch_event("click", {"button": 0})
     tab.locator(".glightbox-container .gslide.current img").wait_for(state="visible", timeout=5000)
     assert tab.url.endswith("/" + FIGURE_PAGE), "the click followed the link instead of opening the lightbox"
+    is_open = "document.documentElement.classList.contains('glightbox-open')"
     deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and not tab.evaluate("document.documentElement.classList.contains('glightbox-open')"):
+    while time.monotonic() < deadline and not tab.evaluate(is_open):
         time.sleep(0.05)
-    assert tab.evaluate("document.documentElement.classList.contains('glightbox-open')")
+    assert tab.evaluate(is_open)
