@@ -9,7 +9,9 @@ Fixtures (tests/fixtures/speed/), each a defect these checks must catch:
   sheets (the handbook's style sheet as a file, GLightbox's style sheet and script in
   <head>, a synchronous script file before the theme's bundle);
 - unpruned-site/: a built site as the theme leaves it: source maps, the comments that
-  point at them, and lunr language files its English-only index never loads.
+  point at them, and lunr language files its English-only index never loads;
+- relative-url.css: a style sheet that names files relative to itself, which breaks
+  once it is inlined in pages at other depths.
 """
 from __future__ import annotations
 
@@ -50,6 +52,17 @@ def unread_files(site: Path) -> list[str]:
     return found
 
 
+def relative_urls(css: str) -> list[str]:
+    """url() and @import targets that resolve against the style sheet's own folder."""
+    found = []
+    for lineno, line in enumerate(css.splitlines(), 1):
+        for match in re.finditer(r"url\(\s*['\"]?([^'\")]+)|@import\s+(?:url\()?['\"]?([^'\"\s);]+)", line):
+            target = match.group(1) or match.group(2)
+            if not re.match(r"^(data:|#|[a-z]+://|/)", target):
+                found.append(f"{lineno}: {target}")
+    return found
+
+
 def page_file(site: Path, rel: str) -> Path:
     return site / (rel + "index.html" if rel.endswith("/") or not rel else rel)
 
@@ -70,6 +83,18 @@ def test_render_blocking_check_catches_a_blocking_page():
         "script ../assets/javascripts/glightbox.min.js in <head> blocks rendering",
         "script ../assets/javascripts/lazy-search-index.js holds up the page before the theme's bundle",
     ]
+
+
+def test_inlined_style_sheet_names_no_file_relative_to_itself():
+    """handbook.css is inlined in pages at every depth (overrides/main.html)."""
+    css = Path(__file__).resolve().parent.parent / "docs" / "assets" / "stylesheets" / "handbook.css"
+    assert relative_urls(css.read_text(encoding="utf-8")) == []
+    assert not re.search(r"\{[{%#]", css.read_text(encoding="utf-8")), "Jinja would read it as a tag"
+
+
+def test_relative_url_check_catches_a_relative_url():
+    assert relative_urls((SPEED / "relative-url.css").read_text(encoding="utf-8")) == [
+        "3: ../images/mark.svg", "5: print.css"]
 
 
 @pytest.mark.site
