@@ -3,6 +3,7 @@
     .venv/bin/python scripts/benchmark_site.py                 # everything but the contributor loop
     .venv/bin/python scripts/benchmark_site.py --no-scale --no-lighthouse   # a minute
     .venv/bin/python scripts/benchmark_site.py --contributor [--contributor-test]
+    .venv/bin/python scripts/benchmark_site.py --breakdown --no-scale --no-lighthouse   # cost of each addition
 
 A report, not a test (BENCHMARKS.md keeps the last figures and says how to re-run each).
 Every comparison is a ratio from one run, the builds alternating between the two
@@ -204,6 +205,37 @@ def alternate(builds: dict[str, tuple[Path, Path, bool]], runs: int) -> dict[str
     return out
 
 
+def breakdown_configs(project: Path, out: Path) -> dict[str, Path]:
+    """Ours with one addition left out at a time, and ours with all of them left out
+    ("bare": the theme settings, template overrides and search only), for --breakdown."""
+    import copy
+    ours = site_config.absolute_paths(site_config.load(project / "mkdocs.yml"), project)
+    keep = [h for h in ours["hooks"] if "page_assets" in h]  # the templates need it
+    variants = {}
+    for hook in ours["hooks"]:
+        if hook in keep:
+            continue
+        config = copy.deepcopy(ours)
+        config["hooks"] = [h for h in ours["hooks"] if h != hook]
+        variants[f"without {Path(hook).name}"] = config
+    for name in site_config.plugin_names(ours):
+        if name in ("search", "material/search"):
+            continue
+        config = copy.deepcopy(ours)
+        config["plugins"] = [p for p in site_config.plugin_list(ours) if next(iter(p)) != name]
+        variants[f"without the {name} plugin"] = config
+    bare = copy.deepcopy(ours)
+    bare["hooks"] = keep
+    bare["plugins"] = [p for p in site_config.plugin_list(ours) if next(iter(p)) in ("search", "material/search")]
+    variants["bare (no hooks but page_assets, no plugin but search)"] = bare
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for i, (name, config) in enumerate(variants.items()):
+        paths[name] = out / f"variant-{i}.yml"
+        paths[name].write_text(site_config.dump(config, name), encoding="utf-8")
+    return paths
+
+
 def nav_share(page: Path) -> tuple[int, float]:
     """(bytes of the page, share of them in the primary sidebar: the site navigation)."""
     import re
@@ -307,12 +339,11 @@ def render_blocking(html: str) -> list[str]:
     """What holds up a page's first paint beyond the theme's two style sheets.
 
     In <head>: any other style sheet for the screen, any script file that is neither
-    deferred, async nor a module. In <body>: a synchronous script file before the theme's
-    bundle (Lighthouse counts one that arrives before the first paint as blocking).
+    deferred, async nor a module. In <body>: any such script file (parser-blocking:
+    Lighthouse counts one that arrives before the first paint as render-blocking).
     tests/test_speed.py proves it on tests/fixtures/speed/blocking-page.html."""
     import re
     theme_css = re.compile(r"assets/stylesheets/(?:classic/|modern/)?(?:main|palette)\.[0-9a-f]+\.min\.css$")
-    bundle = re.compile(r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js$")
 
     def deferred(script) -> bool:
         return script.has_attr("defer") or script.has_attr("async") or script.get("type") == "module"
@@ -325,11 +356,8 @@ def render_blocking(html: str) -> list[str]:
                 found.append(f"style sheet {el['href']} in <head> blocks rendering")
         elif el.name == "script" and el.get("src") and not deferred(el):
             found.append(f"script {el['src']} in <head> blocks rendering")
-    for el in soup.body.find_all("script", src=True):
-        if bundle.search(el["src"]):
-            break
-        if not deferred(el):
-            found.append(f"script {el['src']} holds up the page before the theme's bundle")
+    found += [f"script {el['src']} in <body> blocks the parser (neither deferred nor async)"
+              for el in soup.body.find_all("script", src=True) if not deferred(el)]
     return found
 
 
@@ -491,6 +519,8 @@ def main() -> int:
     parser.add_argument("--no-lighthouse", action="store_true")
     parser.add_argument("--lighthouse-stock", action="store_true", help="also run Lighthouse (mobile) on stock")
     parser.add_argument("--no-zip", action="store_true", help="skip the offline zip")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="also build ours leaving out one hook or plugin at a time (CPU, 1x)")
     parser.add_argument("--contributor", action="store_true", help="time make check and the first make serve")
     parser.add_argument("--contributor-test", action="store_true", help="also time make test (minutes)")
     args = parser.parse_args()
@@ -526,6 +556,18 @@ def run(args, tmp: Path) -> None:
               f"{statistics.median(o['cpu']) / statistics.median(s['cpu']):.2f}; wall min "
               f"{min(o['times']) / min(s['times']):.2f}, median "
               f"{statistics.median(o['times']) / statistics.median(s['times']):.2f}; memory {o['rss'] / s['rss']:.2f}")
+    if args.breakdown:
+        print(f"\n== What each addition costs: ours leaving one out, alternating with stock, {args.runs} runs")
+        variants = breakdown_configs(REPO, tmp / "variants")
+        out = alternate({"stock": (stock_yml, tmp / "v-stock" / PREFIX, False),
+                         **{name: (path, tmp / f"v-{i}" / PREFIX, False)
+                            for i, (name, path) in enumerate(variants.items())}}, args.runs)
+        base = min(out["stock"]["cpu"])
+        ours_cpu = min(builds["ours"]["cpu"])
+        for name in variants:
+            cpu = min(out[name]["cpu"])
+            print(f"  {name:<54} CPU min {cpu:.2f} s, / stock {cpu / base:.2f} "
+                  f"(ours {ours_cpu / min(builds['stock']['cpu']):.2f})")
     md_pages = sum(1 for _ in (REPO / "docs").rglob("*.md"))
     html_count = sum(1 for _ in sites["ours"].rglob("*.html"))
     print(f"  pages: {md_pages} Markdown, {html_count} HTML (with 404.html)")

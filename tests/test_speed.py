@@ -7,7 +7,7 @@ printed by scripts/benchmark_site.py and kept in BENCHMARKS.md, never timed here
 Fixtures (tests/fixtures/speed/), each a defect these checks must catch:
 - blocking-page.html: a page whose first paint waits for more than the theme's two style
   sheets (the handbook's style sheet as a file, GLightbox's style sheet and script in
-  <head>, a synchronous script file before the theme's bundle);
+  <head>, synchronous script files in <body>);
 - unpruned-site/: a built site as the theme leaves it: source maps, the comments that
   point at them, and lunr language files its English-only index never loads;
 - relative-url.css: a style sheet that names files relative to itself, which breaks
@@ -81,7 +81,9 @@ def test_render_blocking_check_catches_a_blocking_page():
         "style sheet ../assets/stylesheets/handbook.css in <head> blocks rendering",
         "style sheet ../assets/stylesheets/glightbox.min.css in <head> blocks rendering",
         "script ../assets/javascripts/glightbox.min.js in <head> blocks rendering",
-        "script ../assets/javascripts/lazy-search-index.js holds up the page before the theme's bundle",
+        "script ../assets/javascripts/lazy-search-index.js in <body> blocks the parser (neither deferred nor async)",
+        "script ../assets/javascripts/bundle.a5f9d56c.min.js in <body> blocks the parser (neither deferred nor async)",
+        "script ../assets/javascripts/scrollable-regions.js in <body> blocks the parser (neither deferred nor async)",
     ]
 
 
