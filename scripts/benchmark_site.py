@@ -473,8 +473,8 @@ def contributor(tmp: Path, with_test: bool) -> None:
     python = shutil.which("python3") or sys.executable
     subprocess.run([python, "-m", "venv", str(venv)], check=True)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*pip, "pip==26.0.1"], check=True)
-    subprocess.run([*pip, "--require-hashes", "-r", str(REPO / "requirements" / "docs.txt")], check=True)
+    for args in (["pip==26.0.1"], ["--require-hashes", "-r", str(REPO / "requirements" / "docs.txt")]):
+        subprocess.run([*pip, *args], check=True, capture_output=True)  # as the Makefile does
     installed = time.perf_counter() - start
     port = free_port()
     url = f"http://127.0.0.1:{port}/{PREFIX}/"
