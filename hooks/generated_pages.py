@@ -6,11 +6,15 @@
   download buttons, the sources' short names in footnotes) by calling
   scripts/generate.py's render_page(), so `mkdocs serve` regenerates them on every
   reload. A wrong sources-page marker or footnote source stops the build with file:line.
+- on_files reads every page's "Last updated" date from one `git log`
+  (scripts/gen_dates.py); on_page_markdown puts it in page.meta, where the theme's
+  partials/source-file.html shows it (git_revision_date_localized, as the plugin did).
 Zensical runs no hooks: it builds from the docs tree that scripts/generate.py stages.
 """
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -19,11 +23,12 @@ from mkdocs.structure.files import File, Files
 ROOT = Path(__file__).resolve().parent.parent  # the repository, wherever a derived config lives
 sys.path.insert(0, str(ROOT / "scripts"))
 import gen_citations  # noqa: E402
+import gen_dates  # noqa: E402
 import gen_downloads  # noqa: E402
 import gen_sources  # noqa: E402
 import generate  # noqa: E402
 
-_state: dict = {"downloads": []}
+_state: dict = {"downloads": [], "dates": {}, "built": 0.0}
 
 
 def _download_dir(config) -> Path:
@@ -41,11 +46,15 @@ def on_files(files: Files, config) -> Files:
             raise PluginError(f"docs/{d.url} must not be committed: it is built into build/download/")
         files.append(File.generated(config, d.url, abs_src_path=str(_download_dir(config) / d.name)))
     _state["downloads"] = found
+    _state["dates"] = gen_dates.last_updated(Path(config.docs_dir))
+    _state["built"] = time.time()
     return files
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     """Fill the page's generated parts (most pages have none and come back unchanged)."""
+    page.meta.update(gen_dates.meta_for(page.file.src_uri, _state["dates"], _state["built"],
+                                        config.extra.get("date_format")))
     try:
         return generate.render_page(page.file.src_uri, markdown, Path(config.docs_dir),
                                     root=ROOT,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from check_markdown import is_chapter
+from check_markdown import is_chapter, safe_load
 from report import emit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,8 +26,8 @@ FOOTNOTE = re.compile(r"^\[\^[^\]]+\]:\s*(.*)$")
 
 def known_ids(root: Path = ROOT) -> set[str]:
     """Source ids (s1…) from the registry and reference ids (r-…) from references.yml."""
-    registry = yaml.safe_load((root / "sources" / "registry.yml").read_text(encoding="utf-8"))
-    refs = yaml.safe_load((root / "sources" / "references.yml").read_text(encoding="utf-8")) or []
+    registry = safe_load((root / "sources" / "registry.yml").read_text(encoding="utf-8"))
+    refs = safe_load((root / "sources" / "references.yml").read_text(encoding="utf-8")) or []
     return {s["id"].lower() for s in registry["sources"]} | {r["id"] for r in refs}
 
 

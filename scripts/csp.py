@@ -1,7 +1,7 @@
 """Fill the Content-Security-Policy of a built site with the hashes of its inline code.
 
 Runs after the build, over the built HTML, so the policy is filled whatever engine built
-the pages (MkDocs + Material via hooks/csp.py, Zensical via `make zensical`).
+the pages (MkDocs + Material via hooks/csp_after_build.py, Zensical via `make zensical`).
 
 overrides/main.html puts a `<meta http-equiv="Content-Security-Policy">` in every page,
 whose script-src and style-src allow only 'self'. The theme (Material's __md_scope
@@ -14,6 +14,8 @@ table's column alignment) are allowed by style-src-attr.
 
 Every page gets the same list, the union over the site: with instant navigation the
 theme fetches the next page and runs its scripts under the policy of the first page.
+The site is read in two streaming passes (hash every page, then write the union into
+every page), one page in memory at a time, so memory does not grow with the site.
 
 Two kinds of inline code are written by scripts at run time, so they are not in the HTML;
 their hashes come from the script files the pages load:
@@ -22,7 +24,7 @@ their hashes come from the script files the pages load:
 - Zensical's search dialog puts a <style> element, a string constant of its bundle,
   into a shadow root (`C("style",{},Name.toString())`).
 
-`--serve` (used by hooks/csp.py under `mkdocs serve`, whose live-reload script changes
+`--serve` (used by hooks/csp_after_build.py under `mkdocs serve`, whose live-reload script changes
 on every request) allows 'unsafe-inline' instead of hashes. Built sites never do.
 
 Usage: python scripts/csp.py SITE_DIR [--serve]
@@ -162,42 +164,71 @@ def fill_policy(policy: str, additions: dict[str, list[str]]) -> str:
     return "; ".join(directives)
 
 
-def site_hashes(site: Path, pages: dict[Path, str]) -> dict[str, list[str]]:
-    """The script-src and style-src hashes that every page of the site needs."""
-    scripts: set[str] = set()
-    styles: set[str] = set()
-    sources: dict[Path, str] = {}
-    for path, html in pages.items():
-        scripts |= inline_script_hashes(html)
-        styles |= inline_style_hashes(html)
+class SiteHashes:
+    """The union of the hashes a site needs, gathered one page at a time.
+
+    Only the hashes are kept, never a page: memory stays flat however large the site.
+    """
+
+    def __init__(self, site: Path):
+        self.site = site
+        self.scripts: set[str] = set()
+        self.styles: set[str] = set()
+        self.sources: dict[Path, str] = {}  # local script files, read once each
+
+    def add_page(self, path: Path, html: str) -> None:
+        self.scripts |= inline_script_hashes(html)
+        self.styles |= inline_style_hashes(html)
         for src in SRC_VALUE_RE.findall(html):
-            file = local_file(site, path, src)
-            if file and file not in sources:
-                sources[file] = file.read_text(encoding="utf-8", errors="replace")
-            if file and "iframe-worker" in file.name:
-                scripts |= iframe_worker_hash(html, iframe_worker_bootstrap(sources[file]))
-    for file, source in sources.items():
-        styles |= dynamic_style_hashes(source, str(file.relative_to(site.resolve())))
-    return {"script-src": sorted(scripts), "style-src": sorted(styles)}
+            file = local_file(self.site, path, src)
+            if not file:
+                continue
+            if file not in self.sources:
+                self.sources[file] = file.read_text(encoding="utf-8", errors="replace")
+            if "iframe-worker" in file.name:
+                self.scripts |= iframe_worker_hash(html, iframe_worker_bootstrap(self.sources[file]))
+
+    def additions(self) -> dict[str, list[str]]:
+        styles = set(self.styles)
+        for file, source in self.sources.items():
+            styles |= dynamic_style_hashes(source, str(file.relative_to(self.site.resolve())))
+        return {"script-src": sorted(self.scripts), "style-src": sorted(styles)}
+
+
+def site_hashes(site: Path, pages: dict[Path, str]) -> dict[str, list[str]]:
+    """The script-src and style-src hashes that every page of `pages` ({path: html}) needs."""
+    found = SiteHashes(site)
+    for path, html in pages.items():
+        found.add_page(path, html)
+    return found.additions()
 
 
 def fill_site(site: Path, *, serve: bool = False) -> tuple[int, int, int]:
-    """Fill the policy of every page; return (script sources, style sources, pages)."""
-    pages = {}
+    """Fill the policy of every page; return (script sources, style sources, pages).
+
+    Two streaming passes: the first reads each page, hashes its inline code and forgets
+    it; the second writes the union into each page, again one page at a time.
+    """
+    found = SiteHashes(site)
+    pages: list[Path] = []
     for path in sorted(site.rglob("*.html")):
         html = path.read_text(encoding="utf-8")
         if META_RE.search(html):
-            pages[path] = html
+            pages.append(path)
+            if not serve:
+                found.add_page(path, html)
     if not pages:
         raise ValueError(f"{site}: no page carries the CSP meta; is overrides/main.html in use?")
     if serve:
         additions = {"script-src": ["'unsafe-inline'"], "style-src": ["'unsafe-inline'"]}
     else:
-        additions = site_hashes(site, pages)
-    for path, html in pages.items():
+        additions = found.additions()
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
         new = META_RE.sub(lambda m: m.group(1) + fill_policy(m.group(2), additions) + m.group(3),
                           html, count=1)
-        path.write_text(new, encoding="utf-8")
+        if new != html:
+            path.write_text(new, encoding="utf-8")
     return len(additions["script-src"]), len(additions["style-src"]), len(pages)
 
 

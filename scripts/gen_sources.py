@@ -21,10 +21,9 @@ import re
 import sys
 from pathlib import Path
 
-import yaml
-
 from backlinks import Page, pages_linking_to
 from check_citations import known_ids
+from check_markdown import safe_load
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "sources.md"
@@ -59,11 +58,15 @@ def load_references(path: Path) -> list[dict]:
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
     problems, seen = [], set()
-    refs = yaml.safe_load(text) or []
+    refs = safe_load(text) or []
+    id_lines: dict[str, int] = {}  # the first line that says `id: <value>`, for file:line
+    for n, ln in enumerate(lines, 1):
+        found = re.search(r"\bid:\s*(.+?)\s*$", ln)
+        if found:
+            id_lines.setdefault(found.group(1), n)
     for ref in refs:
         rid = str(ref.get("id", ""))
-        lineno = next((n for n, ln in enumerate(lines, 1)
-                       if rid and re.search(rf"\bid:\s*{re.escape(rid)}\s*$", ln)), 1)
+        lineno = id_lines.get(rid, 1) if rid else 1
         missing = [k for k in ("id", "author", "title", "year") if not ref.get(k)]
         if missing:
             problems.append(f"{path}:{lineno}: reference {rid or ref} lacks {', '.join(missing)}")

@@ -5,7 +5,8 @@ Five generators fill pages from the repository's records (never the source files
 - scripts/gen_sources.py: the sources page's "Cited by" lists and reference list;
 - scripts/gen_downloads.py: download buttons for the files that were really built;
 - scripts/gen_citations.py: on every page, a footnote's "S3" becomes "S3 · short name";
-- scripts/gen_chapter_meta.py: under a chapter's title, "Part 3 · Chapter 2 · 6 min read".
+- scripts/gen_chapter_meta.py: under a chapter's title, "Part 3 · Chapter 2 · 6 min read";
+and scripts/gen_dates.py gives each page its "Last updated" date (page metadata).
 
 render_page() is the one entry point. MkDocs calls it from hooks/generated_pages.py
 for every page as it builds (so `mkdocs serve` stays live). Engines that run no hooks
@@ -18,13 +19,16 @@ Usage: python scripts/generate.py OUT_DIR   (stage docs/ into OUT_DIR, filled)
 """
 from __future__ import annotations
 
+import json
 import posixpath
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import gen_chapter_meta
 import gen_citations
+import gen_dates
 import gen_downloads
 import gen_glossary
 import gen_sources
@@ -74,17 +78,29 @@ def render_page(src_uri: str, markdown: str, docs: Path = DOCS, *, root: Path = 
     return markdown
 
 
+def with_meta(markdown: str, meta: dict[str, str]) -> str:
+    """`markdown` with `meta` added to its YAML front matter (one is added if it has none)."""
+    lines = "".join(f"{key}: {json.dumps(value)}\n" for key, value in meta.items())  # JSON is YAML
+    if markdown.startswith("---\n"):
+        return "---\n" + lines + markdown[4:]
+    return "---\n" + lines + "---\n" + markdown
+
+
 def stage(out: Path, docs: Path = DOCS, *, root: Path = ROOT,
-          download_dir: Path = gen_downloads.DOWNLOAD_DIR, names: list[str] | None = None) -> Path:
-    """Copy `docs` to `out` (replacing it), fill every generated page, copy the downloads."""
+          download_dir: Path = gen_downloads.DOWNLOAD_DIR, names: list[str] | None = None,
+          date_format: str | None = None) -> Path:
+    """Copy `docs` to `out` (replacing it), fill every generated page, add each page's
+    "Last updated" date to its front matter, copy the downloads."""
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(docs, out)
     downloads = gen_downloads.available(download_dir, names)
+    dates, built = gen_dates.last_updated(docs), time.time()
     for md in sorted(out.rglob("*.md")):
         src_uri = md.relative_to(out).as_posix()
         text = md.read_text(encoding="utf-8")
         filled = render_page(src_uri, text, docs, root=root, downloads=downloads)
+        filled = with_meta(filled, gen_dates.meta_for(src_uri, dates, built, date_format))
         if filled != text:
             md.write_text(filled, encoding="utf-8")
     for d in downloads:

@@ -5,8 +5,9 @@
   `make build` and `make test`.
 - build_zensical(): Zensical, from the derived Zensical config, in a project folder
   (default build/zensical/): scripts/generate.py stages the docs tree with the generated
-  pages filled, `zensical build --strict` writes <folder>/site/, scripts/csp.py fills
-  the Content-Security-Policy and scripts/social_cards.py draws the link-preview images
+  pages filled, `zensical build --strict` writes <folder>/site/, scripts/prune_site.py
+  removes what no reader requests, scripts/csp.py fills the Content-Security-Policy
+  and scripts/social_cards.py draws the link-preview images
   (Zensical runs no hooks).
 
 Usage: python scripts/site_build.py zensical [--out build/zensical]
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import csp
 import generate
+import prune_site
 import site_config
 import social_cards
 
@@ -50,8 +52,8 @@ def zensical_executable() -> Path:
 def stage_zensical(out: Path, source: Path = site_config.CONFIG) -> Path:
     """Write the Zensical project in `out`: config, overrides, staged docs. Return the config."""
     config = site_config.write_zensical(out, source)
-    names = (site_config.load(source).get("extra") or {}).get("downloads")
-    generate.stage(out / "docs", names=names)
+    extra = site_config.load(source).get("extra") or {}
+    generate.stage(out / "docs", names=extra.get("downloads"), date_format=extra.get("date_format"))
     site_config.stage_glightbox(out / "docs")
     return config
 
@@ -64,6 +66,7 @@ def build_zensical(out: Path = site_config.ZENSICAL, *, strict: bool = True) -> 
         command.append("--strict")
     result = subprocess.run(command, cwd=out, env=ENV, capture_output=True, text=True)
     if result.returncode == 0:
+        prune_site.prune(out / "site")
         csp.fill_site(out / "site")
         social_cards.write_cards(out / "site", social_cards.configured_site_url())
     return result

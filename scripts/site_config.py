@@ -38,6 +38,9 @@ MATERIAL_ONLY = "engine: material"
 # Zensical loads GLightbox from unpkg.com unless the page already has it: ship the copy
 # that mkdocs-glightbox vendors (MIT), under the staged docs tree.
 GLIGHTBOX_DIR = "assets/vendor/glightbox"
+# Files of docs/ that templates include inline (overrides/main.html); MkDocs finds them
+# through hooks/page_assets.py, Zensical in its staged overrides.
+INLINED = ("assets/stylesheets/handbook.css",)
 
 
 class PyName(str):
@@ -172,8 +175,9 @@ def zensical(config: dict, out: Path = ZENSICAL) -> dict:
     return config
 
 
-def stage_overrides(out: Path, source: Path = ROOT / "overrides") -> Path:
-    """Copy the engine-neutral template overrides (not the Material-only ones) to `out`."""
+def stage_overrides(out: Path, source: Path = ROOT / "overrides", docs: Path = ROOT / "docs") -> Path:
+    """Copy the engine-neutral template overrides (not the Material-only ones) to `out`,
+    and the docs files that templates include inline (INLINED)."""
     if out.exists():
         shutil.rmtree(out)
     for path in sorted(source.rglob("*")):
@@ -184,6 +188,9 @@ def stage_overrides(out: Path, source: Path = ROOT / "overrides") -> Path:
             target = out / path.relative_to(source)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
+    for name in INLINED:
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(docs / name, out / name)
     out.mkdir(parents=True, exist_ok=True)
     return out
 

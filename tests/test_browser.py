@@ -177,7 +177,7 @@ def test_search_question(search_page, site_url, built_site, engine, query):
 
 @pytest.mark.parametrize("start", ["click", "shortcut"])
 def test_search_index_loads_only_when_the_reader_starts_searching(desktop_page, site_url, start):
-    """First views skip the 68 KiB index (lazy-search-index.js); searching still works."""
+    """First views skip the search index (overrides/lazy-loaders.html); searching still works."""
     page = desktop_page
     requested: list[str] = []
     page.on("request", lambda r: "search_index.json" in r.url and requested.append(r.url))

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import gen_chapter_meta
 import gen_citations
+import gen_dates
 import pytest
 import site_config
 from test_browser import DESKTOP, PHONE, load, new_context, page_path, search
@@ -93,11 +94,12 @@ def test_chapter_line_goes_right_under_the_title():
 
 
 def test_one_date_format_for_site_and_downloads():
-    """extra.date_format is the one place; the git-revision plugin reads it (YAML alias)."""
-    plugin = next(p["git-revision-date-localized"] for p in site_config.plugin_list(CONFIG)
-                  if "git-revision-date-localized" in p)
-    assert plugin["type"] == "custom" and plugin["custom_format"] == CONFIG["extra"]["date_format"]
-    assert "*date_format" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    """extra.date_format is the one place; scripts/gen_dates.py formats "Last updated" with it."""
+    assert CONFIG["extra"]["date_format"] == "%-d %B %Y"
+    meta = gen_dates.page_meta(1795000000, CONFIG["extra"]["date_format"])  # 18 November 2026, UTC
+    assert meta["git_revision_date_localized_raw_custom"] == "18 November 2026"
+    assert meta["git_revision_date_localized_raw_iso_date"] == "2026-11-18"
+    assert "git_revision_date_localized_raw_custom" not in gen_dates.page_meta(1795000000)
 
 
 # --- the built site, every page once -------------------------------------------
@@ -172,8 +174,9 @@ def test_every_chapter_shows_part_chapter_and_reading_time_under_its_title(page_
 
 
 @pytest.mark.browser
+@pytest.mark.any_engine
 def test_every_page_says_when_it_was_last_updated(page_facts):
-    """Material with the git-revision plugin (Zensical runs no plugins: maintainers.md)."""
+    """Both engines: scripts/gen_dates.py in page.meta (MkDocs) or the staged front matter."""
     problems = []
     for rel, facts in page_facts.items():
         got = facts["updated"]
@@ -264,7 +267,7 @@ OPENS = ["How do I become a product manager without experience?", "How do I hand
 def test_first_search_result_opens_the_match_highlighted(chromium, site_url, width):
     """The first result's link carries the words to highlight (?h=) and, when only a
     section matched, that section's anchor; following it highlights them, and so does
-    opening it in a new tab (the search index loads for ?h=, lazy-search-index.js)."""
+    opening it in a new tab (the search index loads for ?h=, overrides/lazy-loaders.html)."""
     phone = width == "phone"
     context = new_context(chromium, viewport=PHONE if phone else DESKTOP, is_mobile=phone, has_touch=phone)
     page = context.new_page()

@@ -3,7 +3,7 @@
  * a section matched, the title link is "page/?h=" with no words: it opens the top of
  * the page and highlights nothing (issue #14). This points such a title link at the
  * page's best section, with that section's words to highlight, as the section link
- * below it already does. Nothing is fetched. lazy-search-index.js loads this file when
+ * below it already does. Nothing is fetched. overrides/lazy-loaders.html loads this file when
  * the reader starts a search (Material only: Zensical's results link to the section). */
 (function () {
   var LIST = ".md-search-result__list";
