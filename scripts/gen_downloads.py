@@ -16,6 +16,7 @@ Usage: python scripts/gen_downloads.py [DOWNLOAD_DIR]   (prints the metadata as 
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -60,7 +61,20 @@ class Download:
 
 
 def pdf_pages(path: Path) -> int | None:
-    """Page count of a PDF, or None if it cannot be read as one."""
+    """Page count of a PDF, or None if it cannot be read as one.
+
+    Reading the count costs over a second for the handbook's PDF (pypdf must unpack
+    the object streams), so it is cached per file version: once per build, and not
+    again on each `mkdocs serve` reload while the file is unchanged."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return _pdf_pages(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _pdf_pages(path: str, mtime_ns: int, size: int) -> int | None:  # the version is the cache key
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
     try:

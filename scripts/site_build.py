@@ -6,7 +6,8 @@
 - build_zensical(): Zensical, from the derived Zensical config, in a project folder
   (default build/zensical/): scripts/generate.py stages the docs tree with the generated
   pages filled, `zensical build --strict` writes <folder>/site/, scripts/prune_site.py
-  removes what no reader requests, scripts/csp.py fills the Content-Security-Policy
+  removes what no reader requests, scripts/minify_js.py minifies our scripts,
+  scripts/csp.py fills the Content-Security-Policy
   and scripts/social_cards.py draws the link-preview images
   (Zensical runs no hooks).
 
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import csp
 import generate
+import minify_js
 import prune_site
 import site_config
 import social_cards
@@ -67,6 +69,7 @@ def build_zensical(out: Path = site_config.ZENSICAL, *, strict: bool = True) -> 
     result = subprocess.run(command, cwd=out, env=ENV, capture_output=True, text=True)
     if result.returncode == 0:
         prune_site.prune(out / "site")
+        minify_js.minify_site(out / "site")
         csp.fill_site(out / "site")
         social_cards.write_cards(out / "site", social_cards.configured_site_url())
     return result

@@ -24,12 +24,15 @@ from pathlib import Path
 
 import csp
 import gen_dates
+import jinja2
+import minify_js
 import prune_site
 import pytest
+import site_config
 from benchmark_site import render_blocking
 from bs4 import BeautifulSoup
 
-from helpers import FIXTURES
+from helpers import FIXTURES, ROOT
 
 SPEED = FIXTURES / "speed"
 FIGURE_PAGE = "eq/"  # a chapter with a diagram
@@ -92,6 +95,51 @@ def test_inlined_style_sheet_names_no_file_relative_to_itself():
     css = Path(__file__).resolve().parent.parent / "docs" / "assets" / "stylesheets" / "handbook.css"
     assert relative_urls(css.read_text(encoding="utf-8")) == []
     assert not re.search(r"\{[{%#]", css.read_text(encoding="utf-8")), "Jinja would read it as a tag"
+
+
+def test_inlined_style_sheet_is_minified_and_included_verbatim(tmp_path):
+    """Comments and spare whitespace stay out of every page; Jinja never parses the CSS."""
+    css = tmp_path / "sheet.css"
+    css.write_text("/* a comment */\n@media screen {\n  #__search { color: red; }\n}\n", encoding="utf-8")
+    assert site_config.inlined_text(css) == "@media screen{#__search{color:red}}"
+    template = site_config.inlined_template(css)
+    assert jinja2.Environment().from_string(template).render() == "@media screen{#__search{color:red}}"
+    (tmp_path / "bad.css").write_text("a::after { content: 'endraw'; }", encoding="utf-8")
+    with pytest.raises(ValueError, match="endraw"):
+        site_config.inlined_template(tmp_path / "bad.css")
+
+
+@pytest.mark.site
+@pytest.mark.any_engine
+def test_pages_inline_the_minified_style_sheet(built_site):
+    html = page_file(built_site, "role/").read_text(encoding="utf-8")
+    minified = site_config.inlined_text(ROOT / "docs" / "assets" / "stylesheets" / "handbook.css")
+    assert f"<style>{minified}</style>" in html
+
+
+def test_own_scripts_are_minified_in_the_site_and_keep_their_licence(tmp_path):
+    sources = tmp_path / "src"
+    sources.mkdir()
+    (sources / "a.js").write_text("/*! Licence: MIT */\n// explains the step\nvar answer = 1 + 1;  /* more */\n",
+                                  encoding="utf-8")
+    (sources / "not-built.js").write_text("var x = 1;\n", encoding="utf-8")
+    site = tmp_path / "site" / "assets" / "javascripts"
+    site.mkdir(parents=True)
+    (site / "a.js").write_text("unminified", encoding="utf-8")
+    assert minify_js.minify_site(tmp_path / "site", sources) == ["assets/javascripts/a.js"]
+    assert (site / "a.js").read_text(encoding="utf-8") == "/*! Licence: MIT */var answer=1+1;"
+    assert not (site / "not-built.js").exists()
+
+
+@pytest.mark.site
+@pytest.mark.any_engine
+def test_built_site_serves_our_scripts_minified(built_site):
+    for source in sorted((ROOT / "docs" / "assets" / "javascripts").glob("*.js")):
+        built = built_site / "assets" / "javascripts" / source.name
+        if built.exists():
+            text = built.read_text(encoding="utf-8")
+            assert text == minify_js.minify(source.read_text(encoding="utf-8")), source.name
+            assert len(text) <= len(source.read_text(encoding="utf-8")), source.name
 
 
 def test_relative_url_check_catches_a_relative_url():
