@@ -53,6 +53,11 @@ def load_config(config_file: Path) -> dict:
     return yaml.load(config_file.read_text(encoding="utf-8"), Loader=LenientLoader) or {}
 
 
+def date_text(config: dict, when) -> str:
+    """A date in the site's one format, extra.date_format ("24 November 2026")."""
+    return when.strftime((config.get("extra") or {}).get("date_format") or "%-d %B %Y")
+
+
 def load_rules(rules_file: Path = RULES) -> dict:
     """templates/book.yml: leave_out and lookup lists."""
     rules = yaml.safe_load(rules_file.read_text(encoding="utf-8")) or {}

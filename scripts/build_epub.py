@@ -241,7 +241,7 @@ def make_epub(config_file: Path, site: Path, out: Path, edition: datetime.date) 
     css = epub.EpubItem(uid="style", file_name="style/book.css", media_type="text/css",
                         content=(TEMPLATES / "book.css").read_bytes())
     out_book.add_item(css)
-    edition_text = f"Edition of {edition:%-d %B %Y}"
+    edition_text = f"Edition of {bk.date_text(config, edition)}"
     description = " ".join((config.get("site_description") or "").split())
     out_book.set_cover("images/cover.png", cover_image(book.title, description, edition_text), create_page=False)
     cover = epub.EpubHtml(uid="cover", file_name="cover.xhtml", title="Cover", lang=lang)

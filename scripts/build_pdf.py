@@ -222,7 +222,7 @@ def assemble(book: bk.Book, edition: datetime.date) -> str:
         "lang": (config.get("theme") or {}).get("language") or "en",
         "title": book.title, "author": config.get("site_author") or "",
         "description": " ".join((config.get("site_description") or "").split()),
-        "created": edition.isoformat(), "edition": f"{edition:%-d %B %Y}",
+        "created": edition.isoformat(), "edition": bk.date_text(config, edition),
         "site_url": config.get("site_url") or "", "licence": " ".join((config.get("copyright") or "").split()),
     }
     fields = {k: html.escape(v) for k, v in fields.items()}

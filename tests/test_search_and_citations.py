@@ -11,6 +11,7 @@ around a page (issue #14).
 """
 from __future__ import annotations
 
+import datetime
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,6 +22,7 @@ import pytest
 import site_config
 from test_browser import DESKTOP, PHONE, load, new_context, page_path, search
 
+import book
 from helpers import FIXTURES, ROOT
 
 CITATIONS = FIXTURES / "citations"
@@ -100,6 +102,10 @@ def test_one_date_format_for_site_and_downloads():
     assert meta["git_revision_date_localized_raw_custom"] == "18 November 2026"
     assert meta["git_revision_date_localized_raw_iso_date"] == "2026-11-18"
     assert "git_revision_date_localized_raw_custom" not in gen_dates.page_meta(1795000000)
+    # The PDF's and the EPUB's edition date (scripts/book.py), in the same format.
+    day = datetime.date(2026, 11, 18)
+    assert book.date_text(CONFIG, day) == "18 November 2026"
+    assert book.date_text({"extra": {"date_format": "%Y-%m-%d"}}, day) == "2026-11-18"
 
 
 # --- the built site, every page once -------------------------------------------
