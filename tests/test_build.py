@@ -7,7 +7,7 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import engine_build
+from conftest import strict_site
 
 import check_html
 import check_site
@@ -18,13 +18,13 @@ pytestmark = pytest.mark.site
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, engine):
-    """The handbook built once, strictly, by the engine under test; fails if the build warns."""
-    tmp = tmp_path_factory.mktemp("site")
-    result = engine_build(engine, tmp / "out", tmp, strict=True)
-    output = result.stdout + result.stderr
+    """The handbook built once per run, strictly, by the engine under test (conftest.py:
+    strict_site, shared with the browser checks); fails if the build warns."""
+    out, result = strict_site(tmp_path_factory, engine)
+    output = result["stdout"] + result["stderr"]
     warnings = [ln for ln in output.splitlines() if re.search(r"WARNING|ERROR|Warning:|Error:", ln)]
-    assert result.returncode == 0 and not warnings, "\n".join(warnings) or output[-3000:]
-    return tmp / "out"
+    assert result["returncode"] == 0 and not warnings, "\n".join(warnings) or output[-3000:]
+    return out
 
 
 @pytest.mark.any_engine
