@@ -33,6 +33,33 @@ document.addEventListener('securitypolicyviolation', e => {
                     `at ${e.sourceFile || e.documentURI}:${e.lineNumber} ${e.sample || ''}`.trim());
 });
 """
+# Also before the page's scripts: counts the queries Material posts to its search worker
+# and the results it answers (they come back in order), and notes when
+# search-result-links.js has run, so that search() waits for the answer to the last key,
+# not for a fixed time. Only Material's own search worker is counted (not Zensical's,
+# nor the iframe-worker shim's from file://); overrides/lazy-loaders.html wraps this one.
+SEARCH_COUNTER = """
+window.__hbSearch = {workers: 0, sent: 0, answered: 0, links: false};
+document.addEventListener('load', e => {
+  if (/search-result-links\\.js/.test(e.target.src || '')) window.__hbSearch.links = true;
+}, true);
+if (typeof window.Worker === 'function') {
+  const Real = window.Worker;
+  window.Worker = class extends Real {
+    constructor(url, options) {
+      super(url, options);
+      if (!/\\/workers\\/search\\.[\\w.]*\\.js/.test(String(url))) return;
+      window.__hbSearch.workers++;
+      this.addEventListener('message', e => { if (e.data && e.data.type === 3) window.__hbSearch.answered++; });
+      const post = this.postMessage.bind(this);
+      this.postMessage = (message, ...rest) => {
+        if (message && message.type === 2) window.__hbSearch.sent++;
+        return post(message, ...rest);
+      };
+    }
+  };
+}
+"""
 
 
 # --- helpers ------------------------------------------------------------------
@@ -40,6 +67,7 @@ document.addEventListener('securitypolicyviolation', e => {
 def new_context(browser, **kwargs):
     context = browser.new_context(**kwargs)
     context.add_init_script(CSP_RECORDER)
+    context.add_init_script(SEARCH_COUNTER)
     return context
 
 
@@ -89,6 +117,25 @@ def wait_until(page, expression: str, timeout: float = 5.0):
         time.sleep(0.05)
 
 
+# No finite CSS animation or transition is running (an endless one never ends: not counted).
+SETTLED = """document.getAnimations().every(a => a.playState !== 'running'
+  || a.effect.getComputedTiming().endTime === Infinity)"""
+
+
+def settle(page, timeout: float = 5.0):
+    """Wait until the page's animations and transitions (a fade-in, a colour change, the
+    lightbox opening) have finished, instead of sleeping for as long as they take."""
+    wait_until(page, SETTLED, timeout)
+
+
+def poll(page, expression: str, timeout: float = 5.0):
+    """The value of `expression` once truthy, or its last (falsy) value after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while not (value := page.evaluate(expression)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return value
+
+
 def load(page, url: str):
     page.goto(url, wait_until="load")
     wait_until(page, "typeof document$ !== 'undefined'")  # Material's bundle ran
@@ -107,19 +154,37 @@ def search_ui(page) -> tuple[str, str]:
     return SEARCH_UI["material" if page.locator("input.md-search__input").count() else "zensical"]
 
 
+SEARCH_STATE = """(results) => ({counted: window.__hbSearch ? window.__hbSearch.workers > 0 : false,
+  answered: !!window.__hbSearch && window.__hbSearch.sent > 0
+            && window.__hbSearch.answered === window.__hbSearch.sent && window.__hbSearch.links,
+  links: [...document.querySelectorAll(results)].map(e => e.href)})"""
+
+
 def search(page, query: str) -> list[str]:
-    """Type `query` key by key into the search box; return the result links in order."""
+    """Type `query` key by key into the search box; return the result links in order.
+
+    Material's search answers every key (a query posted to its worker, results posted
+    back, in order): the results are those of the whole query once the worker has
+    answered every query posted (SEARCH_COUNTER) and search-result-links.js has run,
+    and they then read the same twice in a row. Another engine's search, or Material's
+    from file://, is not counted: its results must read the same three times in a row."""
     box_selector, results = search_ui(page)
     box = page.locator(box_selector)
     if not box.count() or not box.evaluate("el => el === el.getRootNode().activeElement"):
         page.keyboard.press("/")
     box.press("Control+a")
     box.press("Backspace")
-    box.press_sequentially(query, delay=20)
+    box.press_sequentially(query)
     links, stable, deadline = None, 0, time.monotonic() + 10
-    while time.monotonic() < deadline:  # results update as you type: wait until they settle
-        time.sleep(0.1)
-        now = page.locator(results).evaluate_all("els => els.map(e => e.href)")
+    while time.monotonic() < deadline:  # results update as you type: wait until they answer the query
+        time.sleep(0.05)
+        state = page.evaluate(SEARCH_STATE, results)
+        now = state["links"]
+        if state["counted"]:  # the answer to the last key, no results included
+            if state["answered"] and now == links:
+                break
+            links = now if state["answered"] else None
+            continue
         stable = stable + 1 if now and now == links else 0
         links = now
         if stable >= 3:
@@ -182,7 +247,7 @@ def test_search_index_loads_only_when_the_reader_starts_searching(desktop_page, 
     requested: list[str] = []
     page.on("request", lambda r: "search_index.json" in r.url and requested.append(r.url))
     load(page, site_url + "role/")
-    page.wait_for_timeout(1000)
+    page.wait_for_load_state("networkidle")  # everything the page fetches by itself, fetched
     assert requested == [], "the search index was fetched before anyone searched"
     if start == "click":
         page.locator("input.md-search__input").click()
@@ -329,17 +394,27 @@ def check_lightbox(page):
 
 # --- network, console and CSP -------------------------------------------------
 
+TABS = 6  # pages loaded at once by the every-page checks that wait for the network to go idle
+
+
 @pytest.mark.any_engine
 def test_every_page_stays_local_quiet_and_within_csp(chromium, site_url, site_pages):
+    """Every page in a tab of its own until the network is idle; TABS pages at a time
+    (their navigations start together, so their 500 ms idle waits overlap)."""
     context = new_context(chromium, viewport=DESKTOP)
     found = []
-    for rel in site_pages:
-        page = context.new_page()
-        watch = Watch(page, origin_of(site_url))
-        load(page, site_url + rel)
-        page.wait_for_load_state("networkidle")
-        found += [f"/{rel}: {p}" for p in watch.problems()]
-        page.close()
+    for start in range(0, len(site_pages), TABS):
+        tabs = []
+        for rel in site_pages[start:start + TABS]:
+            page = context.new_page()
+            tabs.append((rel, page, Watch(page, origin_of(site_url))))
+            page.goto(site_url + rel, wait_until="commit")
+        for rel, page, watch in tabs:
+            page.wait_for_load_state("load")
+            wait_until(page, "typeof document$ !== 'undefined'")  # Material's bundle ran
+            page.wait_for_load_state("networkidle")
+            found += [f"/{rel}: {p}" for p in watch.problems()]
+            page.close()
     context.close()
     assert found == [], "\n".join(found)
 

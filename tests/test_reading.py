@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SITE_PREFIX, _QuietHandler
-from test_browser import DESKTOP, Watch, focused, load, new_context, origin_of, wait_until
+from test_browser import DESKTOP, Watch, focused, load, new_context, origin_of, settle, wait_until
 
 import check_diagrams
 
@@ -421,7 +421,7 @@ def test_lightbox_shows_each_diagram_as_large_as_the_screen_and_gives_focus_back
                 page.keyboard.press("Enter")
             slide = page.locator(".glightbox-container .gslide.current img")
             slide.wait_for(state="visible", timeout=5000)
-            page.wait_for_timeout(500)  # the opening animation
+            settle(page)  # the opening animation
             size = slide.evaluate("""i => { const r = i.getBoundingClientRect();
               return [r.x, r.y, r.width, r.height, i.naturalWidth, i.naturalHeight]; }""")
             x, y, w, h, nw, nh = size
@@ -460,7 +460,7 @@ def test_no_tab_stop_is_invisible(chromium, site_url, rel):
     hidden = []
     for stop in range(1, 13):
         page.keyboard.press("Tab")
-        page.wait_for_timeout(250)  # fade-in transitions (the skip link)
+        settle(page)  # fade-in transitions (the skip link)
         state = page.evaluate("""() => { let e = document.activeElement;
           while (e && e.shadowRoot && e.shadowRoot.activeElement) e = e.shadowRoot.activeElement;
           const r = e.getBoundingClientRect();
@@ -494,11 +494,13 @@ def open_search_and_escape(page, site_url, rel: str, engine: str, start: str) ->
             page.keyboard.press("Enter")
     else:
         page.keyboard.press("/")
-    page.wait_for_timeout(200)
+    is_open = "document.getElementById('__search') ? __search.checked : !!document.querySelector('dialog[open]')"
+    wait_until(page, is_open)  # search has opened
+    settle(page)
     page.keyboard.type("mentor", delay=20)
-    page.wait_for_timeout(300)
     page.keyboard.press("Escape")
-    page.wait_for_timeout(300)
+    wait_until(page, f"!({is_open})")  # search has closed
+    settle(page)
     return page.evaluate("""() => { const e = document.activeElement; const r = e.getBoundingClientRect();
       const toggle = document.getElementById('__search');
       return {tag: e.tagName, cls: String(e.className), forSearch: e.getAttribute('for') === '__search',
@@ -555,7 +557,7 @@ def test_hovered_and_focused_buttons_keep_4_5_to_1(chromium, site_url, scheme):
                 target.hover()
             elif state == "focus":
                 target.focus()
-            page.wait_for_timeout(300)  # Material's colour transition
+            settle(page)  # Material's colour transition
             fg, bg = target.evaluate("""el => { const s = getComputedStyle(el);
               const clear = c => /rgba\\(.*, 0\\)$|transparent/.test(c);
               let bg = s.backgroundColor, e = el;

@@ -19,7 +19,7 @@ import gen_citations
 import gen_dates
 import pytest
 import site_config
-from test_browser import DESKTOP, PHONE, load, new_context, page_path, search
+from test_browser import DESKTOP, PHONE, load, new_context, page_path, poll, search
 
 from helpers import FIXTURES, ROOT
 
@@ -245,9 +245,10 @@ def test_a_footnote_tooltip_names_the_source(chromium, site_url):
     marker = page.locator("sup[id='fnref:2'] a")  # [^2]: [S3](../sources.md#s3): ...
     marker.scroll_into_view_if_needed()
     marker.hover()
-    page.wait_for_timeout(800)
-    tips = page.evaluate("[...document.querySelectorAll('.md-tooltip2--active, [role=tooltip]')]"
-                         ".map(e => e.innerText.trim()).filter(Boolean)")
+    tips_now = ("[...document.querySelectorAll('.md-tooltip2--active, [role=tooltip]')]"
+                ".map(e => e.innerText.trim()).filter(Boolean)")
+    poll(page, f"{tips_now}.some(t => t.startsWith('S3'))")  # the tooltip has shown
+    tips = page.evaluate(tips_now)
     context.close()
     name = gen_citations.load_labels()["S3"]
     assert any(tip.startswith(f"S3{gen_citations.SEPARATOR}{name}:") for tip in tips), tips
@@ -283,10 +284,11 @@ def test_first_search_result_opens_the_match_highlighted(chromium, site_url, wid
         for how in ("click", "new tab"):
             if how == "click":
                 page.locator("li.md-search-result__item > a, ol[role=listbox] a[role=option]").first.click()
+                # instant navigation: wait for the result's page, then for its highlighted words
+                poll(page, f"location.pathname === {urlsplit(first).path!r}")
             else:
                 load(page, first)
-            page.wait_for_timeout(1500)
-            marks = page.evaluate("[...document.querySelectorAll('article mark')].filter(m => m.offsetParent).length")
+            marks = poll(page, "[...document.querySelectorAll('article mark')].filter(m => m.offsetParent).length")
             if not marks:
                 problems.append(f"{query!r} ({how}): {page.url} shows no highlighted word")
             if urlsplit(first).fragment and urlsplit(page.url).fragment != urlsplit(first).fragment:
