@@ -30,7 +30,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import SITE_PREFIX, _QuietHandler
+from conftest import SITE_PREFIX, _QuietHandler, shared_artifact
 from test_browser import DESKTOP, Watch, focused, load, new_context, origin_of, settle, wait_until
 
 import check_diagrams
@@ -136,22 +136,26 @@ SURVEY = r"""(exempt) => {
 
 
 @pytest.fixture(scope="module")
-def survey(chromium, site_url, site_pages):
-    """survey(width) -> {page: measurements} for every page, measured once per width."""
+def survey(chromium, site_url, site_pages, tmp_path_factory, engine):
+    """survey(width) -> {page: measurements} for every page, measured once per width and
+    run (shared by the pytest-xdist workers, conftest.py: shared_artifact)."""
     done: dict[int, dict] = {}
+
+    def measure(width: int) -> dict:
+        context = new_context(chromium, **viewport(width))
+        page = context.new_page()
+        results = {}
+        for rel in site_pages:
+            load(page, site_url + rel)
+            # assets/javascripts/reading.js has labelled and fitted every table
+            wait_until(page, "!document.querySelector('.md-typeset table:not([class]):not([data-hb-labelled])')")
+            results[rel] = page.evaluate(SURVEY, SMALL_TEXT_EXEMPT)
+        context.close()
+        return results
 
     def at(width: int) -> dict:
         if width not in done:
-            context = new_context(chromium, **viewport(width))
-            page = context.new_page()
-            results = {}
-            for rel in site_pages:
-                load(page, site_url + rel)
-                # assets/javascripts/reading.js has labelled and fitted every table
-                wait_until(page, "!document.querySelector('.md-typeset table:not([class]):not([data-hb-labelled])')")
-                results[rel] = page.evaluate(SURVEY, SMALL_TEXT_EXEMPT)
-            context.close()
-            done[width] = results
+            _, done[width] = shared_artifact(tmp_path_factory, f"survey-{engine}-{width}", lambda _: measure(width))
         return done[width]
 
     return at

@@ -19,6 +19,7 @@ import gen_citations
 import gen_dates
 import pytest
 import site_config
+from conftest import shared_artifact
 from test_browser import DESKTOP, PHONE, load, new_context, page_path, poll, search
 
 from helpers import FIXTURES, ROOT
@@ -139,18 +140,21 @@ FACTS = """() => {
 
 
 @pytest.fixture(scope="module")
-def page_facts(chromium, site_url, site_pages) -> dict[str, dict]:
-    """What every page of the built site shows, read once in Chromium."""
-    context = new_context(chromium, viewport=DESKTOP)
-    page = context.new_page()
-    facts = {}
-    for rel in site_pages:
-        if rel == "404.html":
-            continue
-        load(page, site_url + rel)
-        facts[rel] = page.evaluate(FACTS)
-    context.close()
-    return facts
+def page_facts(chromium, site_url, site_pages, tmp_path_factory, engine) -> dict[str, dict]:
+    """What every page of the built site shows, read once per run in Chromium (shared by
+    the pytest-xdist workers, conftest.py: shared_artifact)."""
+    def read(_):
+        context = new_context(chromium, viewport=DESKTOP)
+        page = context.new_page()
+        facts = {}
+        for rel in site_pages:
+            if rel == "404.html":
+                continue
+            load(page, site_url + rel)
+            facts[rel] = page.evaluate(FACTS)
+        context.close()
+        return facts
+    return shared_artifact(tmp_path_factory, f"page-facts-{engine}", read)[1]
 
 
 @pytest.mark.browser
