@@ -284,6 +284,7 @@ def axe_pages(site_pages, engine) -> list[str]:
     return site_pages if engine == "mkdocs" else [p for p in AXE_SAMPLE if p in site_pages]
 
 
+@pytest.mark.slow
 @pytest.mark.any_engine
 @pytest.mark.parametrize("width", ["desktop", "phone"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -397,6 +398,7 @@ def check_lightbox(page):
 TABS = 6  # pages loaded at once by the every-page checks that wait for the network to go idle
 
 
+@pytest.mark.slow
 @pytest.mark.any_engine
 def test_every_page_stays_local_quiet_and_within_csp(chromium, site_url, site_pages):
     """Every page in a tab of its own until the network is idle; TABS pages at a time

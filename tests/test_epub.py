@@ -376,6 +376,7 @@ def bad_book(tmp_path):
     return epub_file, Package(unpack(epub_file, tmp_path / "unpacked"))
 
 
+@pytest.mark.slow
 def test_epubcheck_reports_the_bad_epub(bad_book):
     command = epubcheck_command()
     if command is None:

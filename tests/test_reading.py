@@ -167,6 +167,7 @@ def report(results: dict, key: str) -> list[str]:
 
 # --- tables -------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.any_engine
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_word_of_a_table_cell_is_split(survey, width):
@@ -175,6 +176,7 @@ def test_no_word_of_a_table_cell_is_split(survey, width):
     assert not found, f"{len(found)} words split across lines at {width} px:\n" + "\n".join(found[:40])
 
 
+@pytest.mark.slow
 @pytest.mark.any_engine
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_table_fits_or_stacks_as_cards(survey, width):
@@ -247,6 +249,7 @@ def test_without_javascript_a_wide_table_scrolls_with_a_visible_cue(chromium, si
 
 # --- one type scale -----------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.any_engine
 @pytest.mark.parametrize("width", [390, 1280])
 def test_no_text_of_a_page_is_under_15px(survey, width):
@@ -256,6 +259,7 @@ def test_no_text_of_a_page_is_under_15px(survey, width):
     assert not found, f"text under {MIN_TEXT_PX} px at {width} px:\n" + "\n".join(found[:40])
 
 
+@pytest.mark.slow
 @pytest.mark.any_engine
 @pytest.mark.parametrize("width", WIDTHS)
 def test_heading_permalink_never_sits_on_a_line_of_its_own(survey, width):
@@ -265,6 +269,7 @@ def test_heading_permalink_never_sits_on_a_line_of_its_own(survey, width):
     assert not found, "\n".join(found)
 
 
+@pytest.mark.slow
 @pytest.mark.any_engine
 @pytest.mark.parametrize("width", PHONES)
 def test_header_shows_the_whole_site_name_on_a_phone(survey, width):
@@ -297,6 +302,7 @@ def drawing(path: Path) -> tuple[float, float, float]:
     return box[0], width, check_diagrams.min_font_size(path)
 
 
+@pytest.mark.slow
 @pytest.mark.any_engine
 @pytest.mark.parametrize("width", [390, 1280])
 def test_every_diagram_is_readable_and_never_enlarged(chromium, site_url, built_site, site_pages, width):
@@ -367,6 +373,7 @@ def diagram_text_contrast(page, svg: str, css_filter: str) -> tuple[list[tuple[f
     return found, main
 
 
+@pytest.mark.slow
 @pytest.mark.any_engine
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_diagram_text_keeps_its_contrast_in_both_schemes(chromium, site_url, built_site, scheme):
@@ -394,6 +401,7 @@ def test_diagram_text_keeps_its_contrast_in_both_schemes(chromium, site_url, bui
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.slow
 @pytest.mark.any_engine
 @pytest.mark.parametrize("width", [390, 1280])
 def test_lightbox_shows_each_diagram_as_large_as_the_screen_and_gives_focus_back(

@@ -157,6 +157,7 @@ def page_facts(chromium, site_url, site_pages, tmp_path_factory, engine) -> dict
     return shared_artifact(tmp_path_factory, f"page-facts-{engine}", read)[1]
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.any_engine
 def test_every_chapter_shows_part_chapter_and_reading_time_under_its_title(page_facts):
@@ -177,6 +178,7 @@ def test_every_chapter_shows_part_chapter_and_reading_time_under_its_title(page_
     assert problems == [] and others == [], "\n".join(problems + [f"/{rel}: not a chapter" for rel in others])
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.any_engine
 def test_every_page_says_when_it_was_last_updated(page_facts):
@@ -191,6 +193,7 @@ def test_every_page_says_when_it_was_last_updated(page_facts):
     assert problems == [], "\n".join(problems)
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.any_engine
 def test_every_page_asks_was_it_helpful_with_two_prefilled_issue_links(page_facts, site_url):
@@ -218,6 +221,7 @@ def test_every_page_asks_was_it_helpful_with_two_prefilled_issue_links(page_fact
     assert "id: page" in form and "id: helpful" in form and '- "Yes"' in form and '- "No"' in form
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.any_engine
 def test_footnotes_name_their_source_separate_markers_and_link_back_once(page_facts):
@@ -266,6 +270,7 @@ OPENS = ["How do I become a product manager without experience?", "How do I hand
          "What does a technical program manager do?"]
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.any_engine
 @pytest.mark.parametrize("width", ["desktop", "phone"])
