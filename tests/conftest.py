@@ -308,3 +308,23 @@ def book_site(tmp_path_factory) -> Path:
     if result["returncode"] != 0:
         pytest.fail(f"scripts/site_build.py: the build failed: {result['stderr']}")
     return folder / "site"
+
+
+# =============================================================================
+# One visit to every page at the desktop width, shared by tests/test_browser.py (axe in
+# the light scheme, network and CSP), tests/test_reading.py (the survey at 1280 px) and
+# tests/test_search_and_citations.py (page facts): test_browser.every_page_at_desktop.
+# =============================================================================
+
+@pytest.fixture(scope="session")
+def axe_pages(site_pages, engine) -> list[str]:
+    """The pages axe checks: every page on the MkDocs build; the sample on another engine's."""
+    from test_browser import AXE_SAMPLE
+    return site_pages if engine == "mkdocs" else [p for p in AXE_SAMPLE if p in site_pages]
+
+
+@pytest.fixture(scope="module")
+def at_desktop(chromium, site_url, site_pages, axe_pages, tmp_path_factory, engine) -> dict:
+    """{page: what one visit at 1280 px, light, found}: test_browser.every_page_at_desktop."""
+    from test_browser import every_page_at_desktop
+    return every_page_at_desktop(chromium, site_url, site_pages, axe_pages, tmp_path_factory, engine)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import shared_artifact
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +25,7 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
 DIAGRAM_PAGE = "eq/"  # a page with a diagram, for the lightbox
+TABS = 6  # pages loaded at once by the every-page visit that waits for the network to go idle
 
 # Runs in every document and frame before the page's own scripts: records CSP violations.
 CSP_RECORDER = """
@@ -278,33 +280,86 @@ def test_offline_search_from_file(chromium, browser_offline_site):
 AXE_SAMPLE = ["", "role/", "eq/", "getting-hired/networking/", "glossary/", "sources/"]
 
 
-@pytest.fixture(scope="session")
-def axe_pages(site_pages, engine) -> list[str]:
-    """Every page on the MkDocs build; the sample on another engine's."""
-    return site_pages if engine == "mkdocs" else [p for p in AXE_SAMPLE if p in site_pages]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+
+
+def axe_violations(axe, page, rel: str) -> list[str]:
+    """axe's WCAG 2.2 A/AA violations on the loaded page, one line each."""
+    found = []
+    for v in axe.run(page, options=AXE_OPTIONS).response["violations"]:
+        targets = ", ".join(" ".join(n["target"]) for n in v["nodes"][:3])
+        found.append(f"/{rel}: {v['id']} ({v['impact']}) x{len(v['nodes'])}: {targets}")
+    return found
+
+
+def every_page_at_desktop(chromium, site_url, site_pages, axe_pages, tmp_path_factory, engine) -> dict:
+    """One visit to every page at 1280 x 800 px in the light scheme, shared by the checks that
+    need one there (once per run, by all pytest-xdist workers: conftest.py, shared_artifact):
+
+    - problems: what the page did that it must not, until the network was idle (Watch);
+    - scheme and axe: Material's colour scheme, and axe's violations (pages of axe_pages);
+    - facts: what it shows around its content (test_search_and_citations.py, FACTS);
+    - survey: the reading measurements at 1280 px (test_reading.py, SURVEY).
+
+    Each page has a tab of its own; TABS pages at a time (their navigations start together,
+    so their 500 ms network-idle waits overlap). Watch is read before anything else runs."""
+    from axe_playwright_python.sync_playwright import Axe
+    from test_reading import SMALL_TEXT_EXEMPT, SURVEY, TABLES_READY
+    from test_search_and_citations import FACTS
+
+    def visit(_):
+        axe = Axe()
+        context = new_context(chromium, color_scheme="light", viewport=DESKTOP, is_mobile=False, has_touch=False)
+        found = {}
+        for start in range(0, len(site_pages), TABS):
+            tabs = []
+            for rel in site_pages[start:start + TABS]:
+                page = context.new_page()
+                tabs.append((rel, page, Watch(page, origin_of(site_url))))
+                page.goto(site_url + rel, wait_until="commit")
+            for rel, page, watch in tabs:
+                page.wait_for_load_state("load")
+                wait_until(page, "typeof document$ !== 'undefined'")  # Material's bundle ran
+                page.wait_for_load_state("networkidle")
+                seen = {"problems": [f"/{rel}: {p}" for p in watch.problems()]}
+                wait_until(page, TABLES_READY)
+                seen["survey"] = page.evaluate(SURVEY, SMALL_TEXT_EXEMPT)
+                seen["facts"] = page.evaluate(FACTS)
+                seen["scheme"] = page.evaluate("document.body.dataset.mdColorScheme")
+                seen["axe"] = axe_violations(axe, page, rel) if rel in axe_pages else None
+                found[rel] = seen
+                page.close()
+        context.close()
+        return found
+    return shared_artifact(tmp_path_factory, f"every-page-desktop-{engine}", visit)[1]
 
 
 @pytest.mark.slow
 @pytest.mark.any_engine
 @pytest.mark.parametrize("width", ["desktop", "phone"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_wcag_every_page(chromium, site_url, axe_pages, scheme, width):
+def test_axe_wcag_every_page(request, chromium, site_url, axe_pages, scheme, width):
+    """Light on the desktop: from the one visit to every page there (every_page_at_desktop)."""
+    want = "slate" if scheme == "dark" else "default"
+    found = []
+    if (scheme, width) == ("light", "desktop"):
+        seen = request.getfixturevalue("at_desktop")
+        for rel in axe_pages:
+            assert seen[rel]["scheme"] == want, rel
+            found += seen[rel]["axe"]
+        assert found == [], "axe WCAG 2.2 A/AA violations:\n" + "\n".join(found)
+        return
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
-    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
     phone = width == "phone"
     context = new_context(chromium, color_scheme=scheme, viewport=PHONE if phone else DESKTOP,
                           is_mobile=phone, has_touch=phone)
     page = context.new_page()
-    found = []
     for rel in axe_pages:
         load(page, site_url + rel)
-        want = "slate" if scheme == "dark" else "default"
         assert page.evaluate("document.body.dataset.mdColorScheme") == want, rel
-        for v in axe.run(page, options=options).response["violations"]:
-            targets = ", ".join(" ".join(n["target"]) for n in v["nodes"][:3])
-            found.append(f"/{rel}: {v['id']} ({v['impact']}) x{len(v['nodes'])}: {targets}")
+        found += axe_violations(axe, page, rel)
     context.close()
     assert found == [], "axe WCAG 2.2 A/AA violations:\n" + "\n".join(found)
 
@@ -395,29 +450,12 @@ def check_lightbox(page):
 
 # --- network, console and CSP -------------------------------------------------
 
-TABS = 6  # pages loaded at once by the every-page checks that wait for the network to go idle
-
-
 @pytest.mark.slow
 @pytest.mark.any_engine
-def test_every_page_stays_local_quiet_and_within_csp(chromium, site_url, site_pages):
-    """Every page in a tab of its own until the network is idle; TABS pages at a time
-    (their navigations start together, so their 500 ms idle waits overlap)."""
-    context = new_context(chromium, viewport=DESKTOP)
-    found = []
-    for start in range(0, len(site_pages), TABS):
-        tabs = []
-        for rel in site_pages[start:start + TABS]:
-            page = context.new_page()
-            tabs.append((rel, page, Watch(page, origin_of(site_url))))
-            page.goto(site_url + rel, wait_until="commit")
-        for rel, page, watch in tabs:
-            page.wait_for_load_state("load")
-            wait_until(page, "typeof document$ !== 'undefined'")  # Material's bundle ran
-            page.wait_for_load_state("networkidle")
-            found += [f"/{rel}: {p}" for p in watch.problems()]
-            page.close()
-    context.close()
+def test_every_page_stays_local_quiet_and_within_csp(at_desktop, site_pages):
+    """Every page in a tab of its own until the network is idle (every_page_at_desktop)."""
+    assert set(at_desktop) == set(site_pages)
+    found = [problem for rel in site_pages for problem in at_desktop[rel]["problems"]]
     assert found == [], "\n".join(found)
 
 

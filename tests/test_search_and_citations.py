@@ -19,7 +19,6 @@ import gen_citations
 import gen_dates
 import pytest
 import site_config
-from conftest import shared_artifact
 from test_browser import DESKTOP, PHONE, load, new_context, page_path, poll, search
 
 from helpers import FIXTURES, ROOT
@@ -140,21 +139,10 @@ FACTS = """() => {
 
 
 @pytest.fixture(scope="module")
-def page_facts(chromium, site_url, site_pages, tmp_path_factory, engine) -> dict[str, dict]:
-    """What every page of the built site shows, read once per run in Chromium (shared by
-    the pytest-xdist workers, conftest.py: shared_artifact)."""
-    def read(_):
-        context = new_context(chromium, viewport=DESKTOP)
-        page = context.new_page()
-        facts = {}
-        for rel in site_pages:
-            if rel == "404.html":
-                continue
-            load(page, site_url + rel)
-            facts[rel] = page.evaluate(FACTS)
-        context.close()
-        return facts
-    return shared_artifact(tmp_path_factory, f"page-facts-{engine}", read)[1]
+def page_facts(at_desktop) -> dict[str, dict]:
+    """What every page of the built site shows (but 404.html), read in Chromium at 1280 px in the
+    one visit to every page there (conftest.py: at_desktop, once per run)."""
+    return {rel: seen["facts"] for rel, seen in at_desktop.items() if rel != "404.html"}
 
 
 @pytest.mark.slow
