@@ -9,6 +9,11 @@ PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 export PYTHONDONTWRITEBYTECODE := 1
+# pytest-xdist workers for the test targets (measured on 2 cores: BENCHMARKS.md, "Contributor loop").
+# Each expensive artifact is still built once per run (tests/conftest.py: shared_artifact).
+# `make test WORKERS=0` runs in one process.
+WORKERS     ?= 3
+PYTEST      := $(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
 
 .DEFAULT_GOAL := help
 .PHONY: help serve check test test-content test-site test-browser test-book build zensical pdf epub offline links bench lock clean
@@ -49,23 +54,23 @@ check: $(VENV)/.check
 
 ## test: every check that CI runs (content, site, browser, PDF and EPUB)
 test: $(VENV)/.test node_modules/.installed
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 ## test-content: the Markdown, source and workflow tests (CI job "content")
 test-content: $(VENV)/.test node_modules/.installed
-	$(BIN)/python -m pytest -m "not site and not browser and not book"
+	$(PYTEST) -m "not site and not browser and not book"
 
 ## test-site: the strict build, its links, anchors and safety (CI job "site")
 test-site: $(VENV)/.test
-	$(BIN)/python -m pytest -m site
+	$(PYTEST) -m site
 
 ## test-browser: the tests in headless Chromium (CI job "browser")
 test-browser: $(VENV)/.test
-	$(BIN)/python -m pytest -m "browser and not book"
+	$(PYTEST) -m "browser and not book"
 
 ## test-book: the PDF, EPUB and offline-zip tests (CI job "book")
 test-book: $(VENV)/.test
-	$(BIN)/python -m pytest -m book
+	$(PYTEST) -m book
 
 ## build: strict build of the site into site/
 build: $(VENV)/.docs
@@ -79,7 +84,7 @@ $(VENV)/.zensical: requirements/zensical.txt | $(BIN)/python
 zensical: $(VENV)/.zensical
 	$(BIN)/python scripts/site_build.py zensical
 	$(BIN)/python scripts/check_site.py build/zensical/site /handbook/
-	$(BIN)/python -m pytest --engine zensical
+	$(PYTEST) --engine zensical
 
 ## pdf: the whole handbook as one PDF (build/download/handbook.pdf); PAPER=letter for US Letter
 pdf: $(VENV)/.test

@@ -499,11 +499,17 @@ def contributor(tmp: Path, with_test: bool) -> None:
     answer = f"until the server answers {served:.1f} s" if served else "the server did not answer"
     print(f"  first make serve: {installed + (served or 0):.1f} s = environment {installed:.1f} s "
           f"(python -m venv, pip, {packages} locked packages from the pip cache) + {answer}")
-    if with_test:
+    if with_test:  # on the Makefile's pytest-xdist workers (WORKERS); CPU time of every process it ran
+        import resource
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         result = subprocess.run(["make", "test"], cwd=REPO, env=ENV, capture_output=True, text=True)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         tail = result.stdout.strip().splitlines()[-1:] or [""]
-        print(f"  make test: {time.perf_counter() - start:.0f} s ({tail[0]})")
+        print(f"  make test: {wall:.0f} s, CPU {cpu:.0f} s, load average at the end {os.getloadavg()[0]:.1f} "
+              f"({tail[0].strip('= ')})")
 
 
 # --- main -------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import json
 import os
 import re
 import shutil
@@ -62,6 +63,65 @@ def engine(pytestconfig) -> str:
     return pytestconfig.getoption("--engine")
 
 
+# =============================================================================
+# Shared artifacts: `make test` runs on several pytest-xdist workers, and each
+# expensive artifact (the site, the offline site, the PDF, the EPUB, the zip) is built
+# once per run for all of them: the first worker that asks builds it under a file
+# lock in the run's shared temporary folder, and the others wait and reuse it. A
+# failed build is recorded with its output, so every worker reports it, once built.
+# =============================================================================
+
+def shared_artifact(tmp_path_factory, name: str, build) -> tuple[Path, dict]:
+    """(folder, outcome) of `build(folder) -> outcome` (a JSON-able dict), run once per test run.
+
+    Under xdist every worker's temporary folder is <run>/popen-gwN: <run> is shared."""
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / f"shared-{name}"
+    with FileLock(str(folder) + ".lock"):
+        record = base / f"shared-{name}.json"
+        if not record.exists():
+            if folder.exists():
+                shutil.rmtree(folder)
+            folder.mkdir(parents=True)
+            record.write_text(json.dumps(build(folder)), encoding="utf-8")
+    return folder, json.loads(record.read_text(encoding="utf-8"))
+
+
+def outcome(result) -> dict:
+    """A CompletedProcess as a JSON-able dict."""
+    return {"returncode": result.returncode, "stdout": result.stdout or "", "stderr": result.stderr or ""}
+
+
+def shared_run(tmp_path_factory, name: str, command) -> Path:
+    """Run a build script once per test run: command(folder) -> argv. Fails as check=True would."""
+    import subprocess
+    import sys
+
+    def build(folder):
+        return outcome(subprocess.run([sys.executable, *command(folder)], capture_output=True, text=True,
+                                      env=helpers.ENV, timeout=1200))
+    folder, result = shared_artifact(tmp_path_factory, name, build)
+    if result["returncode"] != 0:
+        pytest.fail(f"{name}: the build failed (exit {result['returncode']}):\n"
+                    f"{result['stdout']}\n{result['stderr']}"[-4000:])
+    return folder
+
+
+def strict_site(tmp_path_factory, engine: str) -> tuple[Path, dict]:
+    """The site built strictly by `engine`, once per run: (folder/root/handbook, build outcome).
+
+    tests/test_build.py's `site` asserts this build had no warnings; the browser and
+    site checks use it too (built_site), unless it failed."""
+    def build(folder):
+        return outcome(engine_build(engine, folder / "root" / SITE_PREFIX, folder, strict=True))
+    folder, result = shared_artifact(tmp_path_factory, f"site-{engine}-strict", build)
+    return folder / "root" / SITE_PREFIX, result
+
+
 def engine_build(engine: str, dest: Path, tmp: Path, *, strict: bool):
     """Build the site with `engine` into `dest`; return the build's CompletedProcess."""
     if engine == "zensical":
@@ -88,31 +148,46 @@ SYSTEM_CHROMIUM = Path(os.environ["HANDBOOK_CHROMIUM"]) if os.environ.get("HANDB
     (p for p in (Path("/usr/bin/chromium"), Path("/usr/bin/google-chrome")) if p.exists()), Path("/usr/bin/chromium"))
 
 
-def mkdocs_build(dest: Path, *, offline: bool = False, strict: bool = False) -> Path:
-    """Build the site into `dest` (non-strict unless asked: strictness has its own test).
-
-    offline=True builds the derived offline config (scripts/site_config.py)."""
-    result = helpers.mkdocs_build(REPO / "mkdocs.yml", dest, "--quiet", strict=strict, offline=offline)
-    if result.returncode != 0:
-        pytest.fail(f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"[-4000:])
-    return dest
-
-
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site; its sitemap.xml names this server (point_sitemap_at), the file is left alone."""
+
     def log_message(self, *args):  # keep pytest output clean
         pass
+
+    def do_GET(self):
+        if self.path.split("?")[0].endswith("/sitemap.xml"):
+            file = Path(self.translate_path(self.path))
+            if file.is_file():
+                base = f"http://{self.server.server_address[0]}:{self.server.server_address[1]}/{SITE_PREFIX}/"
+                body = point_sitemap_at(file.read_text(encoding="utf-8"), base).encode("utf-8")
+                self.send_response(200)
+                self.send_header("Content-Type", "application/xml")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+        super().do_GET()
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory, engine) -> Path:
-    """The site built by the engine under test, in <tmp>/root/handbook/."""
-    tmp = tmp_path_factory.mktemp("browser-site")
-    if engine == "mkdocs":
-        return mkdocs_build(tmp / "root" / SITE_PREFIX)
-    result = engine_build(engine, tmp / "root" / SITE_PREFIX, tmp, strict=False)
-    if result.returncode != 0:
-        pytest.fail(f"{engine} build failed:\n{result.stdout}\n{result.stderr}"[-4000:])
-    return tmp / "root" / SITE_PREFIX
+    """The site built by the engine under test, in <shared>/root/handbook/, once per run.
+
+    It is the strict build of tests/test_build.py. Should that fail (a warning under
+    strict), the browser checks still get a site: a non-strict build, as before."""
+    site, result = strict_site(tmp_path_factory, engine)
+    if result["returncode"] == 0:
+        return site
+
+    def lenient(folder):
+        if engine == "mkdocs":
+            return outcome(helpers.mkdocs_build(REPO / "mkdocs.yml", folder / "root" / SITE_PREFIX, "--quiet",
+                                                strict=False))
+        return outcome(engine_build(engine, folder / "root" / SITE_PREFIX, folder, strict=False))
+    folder, result = shared_artifact(tmp_path_factory, f"site-{engine}-lenient", lenient)
+    if result["returncode"] != 0:
+        pytest.fail(f"{engine} build failed:\n{result['stdout']}\n{result['stderr']}"[-4000:])
+    return folder / "root" / SITE_PREFIX
 
 
 @contextlib.contextmanager
@@ -130,25 +205,22 @@ def serve_directory(root: Path):
         server.server_close()
 
 
-def point_sitemap_at(site: Path, base_url: str) -> None:
-    """Make sitemap.xml name `base_url` instead of the production site_url.
+def point_sitemap_at(text: str, base_url: str) -> str:
+    """The text of sitemap.xml naming `base_url` instead of the production site_url.
 
     Material's instant navigation only intercepts links listed in sitemap.xml, and
     it maps the listed URLs to the current protocol and host name but not the port,
-    so on 127.0.0.1:<port> it would silently fall back to full page loads.
+    so on 127.0.0.1:<port> it would silently fall back to full page loads. Each server
+    rewrites it as it serves it (_QuietHandler): the built site is shared by every
+    pytest-xdist worker, each with its own server and port.
     """
-    sitemap = site / "sitemap.xml"
-    if sitemap.exists():
-        text = sitemap.read_text(encoding="utf-8")
-        sitemap.write_text(re.sub(r"<loc>\s*https?://[^<]*?/" + SITE_PREFIX + "/",
-                                  "<loc>" + base_url, text), encoding="utf-8")
+    return re.sub(r"<loc>\s*https?://[^<]*?/" + SITE_PREFIX + "/", "<loc>" + base_url, text)
 
 
 @pytest.fixture(scope="session")
 def site_url(built_site: Path):
     """Base URL of the built site, served on 127.0.0.1."""
     with serve_directory(built_site.parent) as url:
-        point_sitemap_at(built_site, url)
         yield url
 
 
@@ -192,8 +264,14 @@ def chromium():
 
 @pytest.fixture(scope="session")
 def browser_offline_site(tmp_path_factory) -> Path:
-    """The offline build (derived config: the offline plugin, no directory URLs), for file://."""
-    return mkdocs_build(tmp_path_factory.mktemp("browser-offline") / "site", offline=True)
+    """The offline build (derived config: the offline plugin, no directory URLs), for file://; once per run."""
+    def build(folder):
+        return outcome(helpers.mkdocs_build(REPO / "mkdocs.yml", folder / "site", "--quiet", strict=False,
+                                            offline=True))
+    folder, result = shared_artifact(tmp_path_factory, "offline-site", build)
+    if result["returncode"] != 0:
+        pytest.fail(f"mkdocs build failed:\n{result['stdout']}\n{result['stderr']}"[-4000:])
+    return folder / "site"
 
 
 @pytest.fixture()
@@ -215,9 +293,38 @@ def mutated_copy(built_site: Path, tmp_path: Path):
 
 @pytest.fixture(scope="session")
 def book_site(tmp_path_factory) -> Path:
-    """The built site that the PDF and the EPUB are made from."""
+    """The built site that the PDF and the EPUB are made from (once per run)."""
+    import subprocess
+
     from site_build import build_site
 
-    site = tmp_path_factory.mktemp("book-site") / "site"
-    build_site(REPO / "mkdocs.yml", site)
-    return site
+    def build(folder):
+        try:
+            build_site(REPO / "mkdocs.yml", folder / "site")
+        except subprocess.CalledProcessError as error:
+            return {"returncode": error.returncode, "stdout": "", "stderr": str(error)}
+        return {"returncode": 0, "stdout": "", "stderr": ""}
+    folder, result = shared_artifact(tmp_path_factory, "book-site", build)
+    if result["returncode"] != 0:
+        pytest.fail(f"scripts/site_build.py: the build failed: {result['stderr']}")
+    return folder / "site"
+
+
+# =============================================================================
+# One visit to every page at the desktop width, shared by tests/test_browser.py (axe in
+# the light scheme, network and CSP), tests/test_reading.py (the survey at 1280 px) and
+# tests/test_search_and_citations.py (page facts): test_browser.every_page_at_desktop.
+# =============================================================================
+
+@pytest.fixture(scope="session")
+def axe_pages(site_pages, engine) -> list[str]:
+    """The pages axe checks: every page on the MkDocs build; the sample on another engine's."""
+    from test_browser import AXE_SAMPLE
+    return site_pages if engine == "mkdocs" else [p for p in AXE_SAMPLE if p in site_pages]
+
+
+@pytest.fixture(scope="module")
+def at_desktop(chromium, site_url, site_pages, axe_pages, tmp_path_factory, engine) -> dict:
+    """{page: what one visit at 1280 px, light, found}: test_browser.every_page_at_desktop."""
+    from test_browser import every_page_at_desktop
+    return every_page_at_desktop(chromium, site_url, site_pages, axe_pages, tmp_path_factory, engine)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import shared_artifact
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +25,7 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
 DIAGRAM_PAGE = "eq/"  # a page with a diagram, for the lightbox
+TABS = 6  # pages loaded at once by the every-page visit that waits for the network to go idle
 
 # Runs in every document and frame before the page's own scripts: records CSP violations.
 CSP_RECORDER = """
@@ -33,6 +35,33 @@ document.addEventListener('securitypolicyviolation', e => {
                     `at ${e.sourceFile || e.documentURI}:${e.lineNumber} ${e.sample || ''}`.trim());
 });
 """
+# Also before the page's scripts: counts the queries Material posts to its search worker
+# and the results it answers (they come back in order), and notes when
+# search-result-links.js has run, so that search() waits for the answer to the last key,
+# not for a fixed time. Only Material's own search worker is counted (not Zensical's,
+# nor the iframe-worker shim's from file://); overrides/lazy-loaders.html wraps this one.
+SEARCH_COUNTER = """
+window.__hbSearch = {workers: 0, sent: 0, answered: 0, links: false};
+document.addEventListener('load', e => {
+  if (/search-result-links\\.js/.test(e.target.src || '')) window.__hbSearch.links = true;
+}, true);
+if (typeof window.Worker === 'function') {
+  const Real = window.Worker;
+  window.Worker = class extends Real {
+    constructor(url, options) {
+      super(url, options);
+      if (!/\\/workers\\/search\\.[\\w.]*\\.js/.test(String(url))) return;
+      window.__hbSearch.workers++;
+      this.addEventListener('message', e => { if (e.data && e.data.type === 3) window.__hbSearch.answered++; });
+      const post = this.postMessage.bind(this);
+      this.postMessage = (message, ...rest) => {
+        if (message && message.type === 2) window.__hbSearch.sent++;
+        return post(message, ...rest);
+      };
+    }
+  };
+}
+"""
 
 
 # --- helpers ------------------------------------------------------------------
@@ -40,6 +69,7 @@ document.addEventListener('securitypolicyviolation', e => {
 def new_context(browser, **kwargs):
     context = browser.new_context(**kwargs)
     context.add_init_script(CSP_RECORDER)
+    context.add_init_script(SEARCH_COUNTER)
     return context
 
 
@@ -89,6 +119,25 @@ def wait_until(page, expression: str, timeout: float = 5.0):
         time.sleep(0.05)
 
 
+# No finite CSS animation or transition is running (an endless one never ends: not counted).
+SETTLED = """document.getAnimations().every(a => a.playState !== 'running'
+  || a.effect.getComputedTiming().endTime === Infinity)"""
+
+
+def settle(page, timeout: float = 5.0):
+    """Wait until the page's animations and transitions (a fade-in, a colour change, the
+    lightbox opening) have finished, instead of sleeping for as long as they take."""
+    wait_until(page, SETTLED, timeout)
+
+
+def poll(page, expression: str, timeout: float = 5.0):
+    """The value of `expression` once truthy, or its last (falsy) value after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while not (value := page.evaluate(expression)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return value
+
+
 def load(page, url: str):
     page.goto(url, wait_until="load")
     wait_until(page, "typeof document$ !== 'undefined'")  # Material's bundle ran
@@ -107,19 +156,37 @@ def search_ui(page) -> tuple[str, str]:
     return SEARCH_UI["material" if page.locator("input.md-search__input").count() else "zensical"]
 
 
+SEARCH_STATE = """(results) => ({counted: window.__hbSearch ? window.__hbSearch.workers > 0 : false,
+  answered: !!window.__hbSearch && window.__hbSearch.sent > 0
+            && window.__hbSearch.answered === window.__hbSearch.sent && window.__hbSearch.links,
+  links: [...document.querySelectorAll(results)].map(e => e.href)})"""
+
+
 def search(page, query: str) -> list[str]:
-    """Type `query` key by key into the search box; return the result links in order."""
+    """Type `query` key by key into the search box; return the result links in order.
+
+    Material's search answers every key (a query posted to its worker, results posted
+    back, in order): the results are those of the whole query once the worker has
+    answered every query posted (SEARCH_COUNTER) and search-result-links.js has run,
+    and they then read the same twice in a row. Another engine's search, or Material's
+    from file://, is not counted: its results must read the same three times in a row."""
     box_selector, results = search_ui(page)
     box = page.locator(box_selector)
     if not box.count() or not box.evaluate("el => el === el.getRootNode().activeElement"):
         page.keyboard.press("/")
     box.press("Control+a")
     box.press("Backspace")
-    box.press_sequentially(query, delay=20)
+    box.press_sequentially(query)
     links, stable, deadline = None, 0, time.monotonic() + 10
-    while time.monotonic() < deadline:  # results update as you type: wait until they settle
-        time.sleep(0.1)
-        now = page.locator(results).evaluate_all("els => els.map(e => e.href)")
+    while time.monotonic() < deadline:  # results update as you type: wait until they answer the query
+        time.sleep(0.05)
+        state = page.evaluate(SEARCH_STATE, results)
+        now = state["links"]
+        if state["counted"]:  # the answer to the last key, no results included
+            if state["answered"] and now == links:
+                break
+            links = now if state["answered"] else None
+            continue
         stable = stable + 1 if now and now == links else 0
         links = now
         if stable >= 3:
@@ -182,7 +249,7 @@ def test_search_index_loads_only_when_the_reader_starts_searching(desktop_page, 
     requested: list[str] = []
     page.on("request", lambda r: "search_index.json" in r.url and requested.append(r.url))
     load(page, site_url + "role/")
-    page.wait_for_timeout(1000)
+    page.wait_for_load_state("networkidle")  # everything the page fetches by itself, fetched
     assert requested == [], "the search index was fetched before anyone searched"
     if start == "click":
         page.locator("input.md-search__input").click()
@@ -213,32 +280,86 @@ def test_offline_search_from_file(chromium, browser_offline_site):
 AXE_SAMPLE = ["", "role/", "eq/", "getting-hired/networking/", "glossary/", "sources/"]
 
 
-@pytest.fixture(scope="session")
-def axe_pages(site_pages, engine) -> list[str]:
-    """Every page on the MkDocs build; the sample on another engine's."""
-    return site_pages if engine == "mkdocs" else [p for p in AXE_SAMPLE if p in site_pages]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
 
 
+def axe_violations(axe, page, rel: str) -> list[str]:
+    """axe's WCAG 2.2 A/AA violations on the loaded page, one line each."""
+    found = []
+    for v in axe.run(page, options=AXE_OPTIONS).response["violations"]:
+        targets = ", ".join(" ".join(n["target"]) for n in v["nodes"][:3])
+        found.append(f"/{rel}: {v['id']} ({v['impact']}) x{len(v['nodes'])}: {targets}")
+    return found
+
+
+def every_page_at_desktop(chromium, site_url, site_pages, axe_pages, tmp_path_factory, engine) -> dict:
+    """One visit to every page at 1280 x 800 px in the light scheme, shared by the checks that
+    need one there (once per run, by all pytest-xdist workers: conftest.py, shared_artifact):
+
+    - problems: what the page did that it must not, until the network was idle (Watch);
+    - scheme and axe: Material's colour scheme, and axe's violations (pages of axe_pages);
+    - facts: what it shows around its content (test_search_and_citations.py, FACTS);
+    - survey: the reading measurements at 1280 px (test_reading.py, SURVEY).
+
+    Each page has a tab of its own; TABS pages at a time (their navigations start together,
+    so their 500 ms network-idle waits overlap). Watch is read before anything else runs."""
+    from axe_playwright_python.sync_playwright import Axe
+    from test_reading import SMALL_TEXT_EXEMPT, SURVEY, TABLES_READY
+    from test_search_and_citations import FACTS
+
+    def visit(_):
+        axe = Axe()
+        context = new_context(chromium, color_scheme="light", viewport=DESKTOP, is_mobile=False, has_touch=False)
+        found = {}
+        for start in range(0, len(site_pages), TABS):
+            tabs = []
+            for rel in site_pages[start:start + TABS]:
+                page = context.new_page()
+                tabs.append((rel, page, Watch(page, origin_of(site_url))))
+                page.goto(site_url + rel, wait_until="commit")
+            for rel, page, watch in tabs:
+                page.wait_for_load_state("load")
+                wait_until(page, "typeof document$ !== 'undefined'")  # Material's bundle ran
+                page.wait_for_load_state("networkidle")
+                seen = {"problems": [f"/{rel}: {p}" for p in watch.problems()]}
+                wait_until(page, TABLES_READY)
+                seen["survey"] = page.evaluate(SURVEY, SMALL_TEXT_EXEMPT)
+                seen["facts"] = page.evaluate(FACTS)
+                seen["scheme"] = page.evaluate("document.body.dataset.mdColorScheme")
+                seen["axe"] = axe_violations(axe, page, rel) if rel in axe_pages else None
+                found[rel] = seen
+                page.close()
+        context.close()
+        return found
+    return shared_artifact(tmp_path_factory, f"every-page-desktop-{engine}", visit)[1]
+
+
+@pytest.mark.slow
 @pytest.mark.any_engine
 @pytest.mark.parametrize("width", ["desktop", "phone"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_wcag_every_page(chromium, site_url, axe_pages, scheme, width):
+def test_axe_wcag_every_page(request, chromium, site_url, axe_pages, scheme, width):
+    """Light on the desktop: from the one visit to every page there (every_page_at_desktop)."""
+    want = "slate" if scheme == "dark" else "default"
+    found = []
+    if (scheme, width) == ("light", "desktop"):
+        seen = request.getfixturevalue("at_desktop")
+        for rel in axe_pages:
+            assert seen[rel]["scheme"] == want, rel
+            found += seen[rel]["axe"]
+        assert found == [], "axe WCAG 2.2 A/AA violations:\n" + "\n".join(found)
+        return
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
-    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
     phone = width == "phone"
     context = new_context(chromium, color_scheme=scheme, viewport=PHONE if phone else DESKTOP,
                           is_mobile=phone, has_touch=phone)
     page = context.new_page()
-    found = []
     for rel in axe_pages:
         load(page, site_url + rel)
-        want = "slate" if scheme == "dark" else "default"
         assert page.evaluate("document.body.dataset.mdColorScheme") == want, rel
-        for v in axe.run(page, options=options).response["violations"]:
-            targets = ", ".join(" ".join(n["target"]) for n in v["nodes"][:3])
-            found.append(f"/{rel}: {v['id']} ({v['impact']}) x{len(v['nodes'])}: {targets}")
+        found += axe_violations(axe, page, rel)
     context.close()
     assert found == [], "axe WCAG 2.2 A/AA violations:\n" + "\n".join(found)
 
@@ -329,18 +450,12 @@ def check_lightbox(page):
 
 # --- network, console and CSP -------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.any_engine
-def test_every_page_stays_local_quiet_and_within_csp(chromium, site_url, site_pages):
-    context = new_context(chromium, viewport=DESKTOP)
-    found = []
-    for rel in site_pages:
-        page = context.new_page()
-        watch = Watch(page, origin_of(site_url))
-        load(page, site_url + rel)
-        page.wait_for_load_state("networkidle")
-        found += [f"/{rel}: {p}" for p in watch.problems()]
-        page.close()
-    context.close()
+def test_every_page_stays_local_quiet_and_within_csp(at_desktop, site_pages):
+    """Every page in a tab of its own until the network is idle (every_page_at_desktop)."""
+    assert set(at_desktop) == set(site_pages)
+    found = [problem for rel in site_pages for problem in at_desktop[rel]["problems"]]
     assert found == [], "\n".join(found)
 
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import engine_build
+from conftest import strict_site
 
 import check_html
 import check_site
@@ -18,13 +18,13 @@ pytestmark = pytest.mark.site
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, engine):
-    """The handbook built once, strictly, by the engine under test; fails if the build warns."""
-    tmp = tmp_path_factory.mktemp("site")
-    result = engine_build(engine, tmp / "out", tmp, strict=True)
-    output = result.stdout + result.stderr
+    """The handbook built once per run, strictly, by the engine under test (conftest.py:
+    strict_site, shared with the browser checks); fails if the build warns."""
+    out, result = strict_site(tmp_path_factory, engine)
+    output = result["stdout"] + result["stderr"]
     warnings = [ln for ln in output.splitlines() if re.search(r"WARNING|ERROR|Warning:|Error:", ln)]
-    assert result.returncode == 0 and not warnings, "\n".join(warnings) or output[-3000:]
-    return tmp / "out"
+    assert result["returncode"] == 0 and not warnings, "\n".join(warnings) or output[-3000:]
+    return out
 
 
 @pytest.mark.any_engine
@@ -90,6 +90,7 @@ def test_no_page_requests_google_fonts_or_cdn(site):
     assert "iframe-worker" not in html  # only the offline build needs the shim
 
 
+@pytest.mark.slow
 def test_offline_build_uses_the_vendored_shim_not_a_cdn(tmp_path):
     result = mkdocs_build(ROOT / "mkdocs.yml", tmp_path / "out", offline=True)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -158,11 +159,14 @@ def test_every_discussed_in_is_its_own_paragraph_and_every_link_works(site):
         text = p.get_text(" ", strip=True)
         assert "Discussed in:" not in text or text.startswith("Discussed in:"), text[:120]
     page = site / "glossary" / "index.html"
+    titles = {}  # each page parsed once: the same chapters are linked from many entries
     for term, links in lists.items():
         for a in links:
             target = check_site.resolve(site, page, a["href"])
             assert target is not None, f"#{term}: {a['href']} is not a page of the site"
-            h1 = BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser").find("h1")
+            if target not in titles:
+                titles[target] = BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser").find("h1")
+            h1 = titles[target]
             assert h1 and h1.get_text(strip=True).startswith(a.get_text(strip=True)[:20]), (term, a["href"])
 
 
@@ -198,6 +202,7 @@ def test_no_download_is_offered_or_published_unless_really_built(site):
     assert not (site / "download").exists()
 
 
+@pytest.mark.slow
 def test_strict_build_works_in_a_shallow_clone(tmp_path):
     """Last-updated dates fall back to the build date instead of failing (CI clones shallowly)."""
     clone = tmp_path / "clone"

@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from conftest import shared_run
 from lxml import etree
 
 import helpers
@@ -266,11 +267,10 @@ def book_text(package: Package) -> str:
 @pytest.fixture(scope="module")
 def epub_book(book_site, tmp_path_factory):
     """Build the EPUB once from the session's site; yield (epub file, unpacked Package)."""
-    tmp = tmp_path_factory.mktemp("epub")
+    tmp = shared_run(tmp_path_factory, "epub", lambda folder: [
+        str(ROOT / "scripts" / "build_epub.py"), "--site", str(book_site), "--out", str(folder / "handbook.epub")])
     out = tmp / "handbook.epub"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_epub.py"), "--site", str(book_site),
-                    "--out", str(out)], check=True)
-    yield out, Package(unpack(out, tmp / "unpacked"))
+    yield out, Package(unpack(out, tmp_path_factory.mktemp("epub") / "unpacked"))
 
 
 def expected_nav(config_file: Path, site: Path) -> list[tuple[int, str]]:
@@ -376,6 +376,7 @@ def bad_book(tmp_path):
     return epub_file, Package(unpack(epub_file, tmp_path / "unpacked"))
 
 
+@pytest.mark.slow
 def test_epubcheck_reports_the_bad_epub(bad_book):
     command = epubcheck_command()
     if command is None:

@@ -5,14 +5,13 @@ needs must be in the zip; in headless Chromium a page shows and search answers.
 """
 from __future__ import annotations
 
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import shared_run
 
 pytestmark = pytest.mark.book
 
@@ -38,10 +37,10 @@ def missing_files(root: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def offline_site(tmp_path_factory) -> Path:
     """Build the zip with the real script and unpack it; return the folder holding index.html."""
+    zipped = shared_run(tmp_path_factory, "offline-zip", lambda folder: [
+        str(ROOT / "scripts" / "build_offline.py"), "--out", str(folder / "site.zip")]) / "site.zip"
     tmp = tmp_path_factory.mktemp("offline")
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_offline.py"), "--out", str(tmp / "site.zip")],
-                   check=True)
-    with zipfile.ZipFile(tmp / "site.zip") as archive:
+    with zipfile.ZipFile(zipped) as archive:
         archive.extractall(tmp / "unpacked")
     return tmp / "unpacked" / "handbook"
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -20,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from conftest import shared_run
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
 
@@ -256,9 +256,9 @@ def repeat_problems(book_html: str) -> list[str]:
 @pytest.fixture(scope="module")
 def book_pdf(book_site, tmp_path_factory):
     """Build the PDF once from the session's site; yield (reader, book HTML, text, site folder, page texts)."""
-    tmp = tmp_path_factory.mktemp("pdf")
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_pdf.py"), "--site", str(book_site),
-                    "--out", str(tmp / "handbook.pdf"), "--html", str(tmp / "book.html")], check=True)
+    tmp = shared_run(tmp_path_factory, "pdf", lambda folder: [
+        str(ROOT / "scripts" / "build_pdf.py"), "--site", str(book_site),
+        "--out", str(folder / "handbook.pdf"), "--html", str(folder / "book.html")])
     reader = PdfReader(tmp / "handbook.pdf")
     texts = page_texts(reader)
     yield reader, (tmp / "book.html").read_text(encoding="utf-8"), "\n".join(texts), book_site, texts

@@ -30,8 +30,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import SITE_PREFIX, _QuietHandler
-from test_browser import DESKTOP, Watch, focused, load, new_context, origin_of, wait_until
+from conftest import SITE_PREFIX, _QuietHandler, shared_artifact
+from test_browser import DESKTOP, Watch, focused, load, new_context, origin_of, settle, wait_until
 
 import check_diagrams
 
@@ -55,6 +55,9 @@ def viewport(width: int) -> dict:
 
 
 # --- one pass over every page per width ---------------------------------------
+
+# assets/javascripts/reading.js has labelled and fitted every table
+TABLES_READY = "!document.querySelector('.md-typeset table:not([class]):not([data-hb-labelled])')"
 
 SURVEY = r"""(exempt) => {
   const out = {split: [], overflow: [], small: [], permalink: [], header: []};
@@ -136,22 +139,27 @@ SURVEY = r"""(exempt) => {
 
 
 @pytest.fixture(scope="module")
-def survey(chromium, site_url, site_pages):
-    """survey(width) -> {page: measurements} for every page, measured once per width."""
+def survey(request, chromium, site_url, site_pages, tmp_path_factory, engine):
+    """survey(width) -> {page: measurements} for every page, measured once per width and
+    run (shared by the pytest-xdist workers, conftest.py: shared_artifact)."""
     done: dict[int, dict] = {}
 
+    def measure(width: int) -> dict:
+        context = new_context(chromium, **viewport(width))
+        page = context.new_page()
+        results = {}
+        for rel in site_pages:
+            load(page, site_url + rel)
+            wait_until(page, TABLES_READY)
+            results[rel] = page.evaluate(SURVEY, SMALL_TEXT_EXEMPT)
+        context.close()
+        return results
+
     def at(width: int) -> dict:
+        if width == DESKTOP["width"] and width not in done:  # the one visit to every page there
+            done[width] = {rel: seen["survey"] for rel, seen in request.getfixturevalue("at_desktop").items()}
         if width not in done:
-            context = new_context(chromium, **viewport(width))
-            page = context.new_page()
-            results = {}
-            for rel in site_pages:
-                load(page, site_url + rel)
-                # assets/javascripts/reading.js has labelled and fitted every table
-                wait_until(page, "!document.querySelector('.md-typeset table:not([class]):not([data-hb-labelled])')")
-                results[rel] = page.evaluate(SURVEY, SMALL_TEXT_EXEMPT)
-            context.close()
-            done[width] = results
+            _, done[width] = shared_artifact(tmp_path_factory, f"survey-{engine}-{width}", lambda _: measure(width))
         return done[width]
 
     return at
@@ -163,6 +171,7 @@ def report(results: dict, key: str) -> list[str]:
 
 # --- tables -------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.any_engine
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_word_of_a_table_cell_is_split(survey, width):
@@ -171,6 +180,7 @@ def test_no_word_of_a_table_cell_is_split(survey, width):
     assert not found, f"{len(found)} words split across lines at {width} px:\n" + "\n".join(found[:40])
 
 
+@pytest.mark.slow
 @pytest.mark.any_engine
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_table_fits_or_stacks_as_cards(survey, width):
@@ -243,6 +253,7 @@ def test_without_javascript_a_wide_table_scrolls_with_a_visible_cue(chromium, si
 
 # --- one type scale -----------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.any_engine
 @pytest.mark.parametrize("width", [390, 1280])
 def test_no_text_of_a_page_is_under_15px(survey, width):
@@ -252,6 +263,7 @@ def test_no_text_of_a_page_is_under_15px(survey, width):
     assert not found, f"text under {MIN_TEXT_PX} px at {width} px:\n" + "\n".join(found[:40])
 
 
+@pytest.mark.slow
 @pytest.mark.any_engine
 @pytest.mark.parametrize("width", WIDTHS)
 def test_heading_permalink_never_sits_on_a_line_of_its_own(survey, width):
@@ -261,6 +273,7 @@ def test_heading_permalink_never_sits_on_a_line_of_its_own(survey, width):
     assert not found, "\n".join(found)
 
 
+@pytest.mark.slow
 @pytest.mark.any_engine
 @pytest.mark.parametrize("width", PHONES)
 def test_header_shows_the_whole_site_name_on_a_phone(survey, width):
@@ -293,6 +306,7 @@ def drawing(path: Path) -> tuple[float, float, float]:
     return box[0], width, check_diagrams.min_font_size(path)
 
 
+@pytest.mark.slow
 @pytest.mark.any_engine
 @pytest.mark.parametrize("width", [390, 1280])
 def test_every_diagram_is_readable_and_never_enlarged(chromium, site_url, built_site, site_pages, width):
@@ -358,11 +372,12 @@ def diagram_text_contrast(page, svg: str, css_filter: str) -> tuple[list[tuple[f
         box = tuple(round(v * 2) for v in (x, y, x + w, y + h))
         drawn, bare = shown.crop(box).get_flattened_data(), ground.crop(box).get_flattened_data()
         under = Counter(bare).most_common(1)[0][0]
-        ink = [a for a, b in zip(drawn, bare, strict=True) if a != b]
+        ink = {a for a, b in zip(drawn, bare, strict=True) if a != b}  # each colour measured once
         found.append((max((contrast(c, under) for c in ink), default=1.0), text))  # no ink: invisible
     return found, main
 
 
+@pytest.mark.slow
 @pytest.mark.any_engine
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_diagram_text_keeps_its_contrast_in_both_schemes(chromium, site_url, built_site, scheme):
@@ -390,6 +405,7 @@ def test_diagram_text_keeps_its_contrast_in_both_schemes(chromium, site_url, bui
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.slow
 @pytest.mark.any_engine
 @pytest.mark.parametrize("width", [390, 1280])
 def test_lightbox_shows_each_diagram_as_large_as_the_screen_and_gives_focus_back(
@@ -421,7 +437,7 @@ def test_lightbox_shows_each_diagram_as_large_as_the_screen_and_gives_focus_back
                 page.keyboard.press("Enter")
             slide = page.locator(".glightbox-container .gslide.current img")
             slide.wait_for(state="visible", timeout=5000)
-            page.wait_for_timeout(500)  # the opening animation
+            settle(page)  # the opening animation
             size = slide.evaluate("""i => { const r = i.getBoundingClientRect();
               return [r.x, r.y, r.width, r.height, i.naturalWidth, i.naturalHeight]; }""")
             x, y, w, h, nw, nh = size
@@ -460,7 +476,7 @@ def test_no_tab_stop_is_invisible(chromium, site_url, rel):
     hidden = []
     for stop in range(1, 13):
         page.keyboard.press("Tab")
-        page.wait_for_timeout(250)  # fade-in transitions (the skip link)
+        settle(page)  # fade-in transitions (the skip link)
         state = page.evaluate("""() => { let e = document.activeElement;
           while (e && e.shadowRoot && e.shadowRoot.activeElement) e = e.shadowRoot.activeElement;
           const r = e.getBoundingClientRect();
@@ -494,11 +510,13 @@ def open_search_and_escape(page, site_url, rel: str, engine: str, start: str) ->
             page.keyboard.press("Enter")
     else:
         page.keyboard.press("/")
-    page.wait_for_timeout(200)
+    is_open = "document.getElementById('__search') ? __search.checked : !!document.querySelector('dialog[open]')"
+    wait_until(page, is_open)  # search has opened
+    settle(page)
     page.keyboard.type("mentor", delay=20)
-    page.wait_for_timeout(300)
     page.keyboard.press("Escape")
-    page.wait_for_timeout(300)
+    wait_until(page, f"!({is_open})")  # search has closed
+    settle(page)
     return page.evaluate("""() => { const e = document.activeElement; const r = e.getBoundingClientRect();
       const toggle = document.getElementById('__search');
       return {tag: e.tagName, cls: String(e.className), forSearch: e.getAttribute('for') === '__search',
@@ -555,7 +573,7 @@ def test_hovered_and_focused_buttons_keep_4_5_to_1(chromium, site_url, scheme):
                 target.hover()
             elif state == "focus":
                 target.focus()
-            page.wait_for_timeout(300)  # Material's colour transition
+            settle(page)  # Material's colour transition
             fg, bg = target.evaluate("""el => { const s = getComputedStyle(el);
               const clear = c => /rgba\\(.*, 0\\)$|transparent/.test(c);
               let bg = s.backgroundColor, e = el;

@@ -20,7 +20,7 @@ import gen_citations
 import gen_dates
 import pytest
 import site_config
-from test_browser import DESKTOP, PHONE, load, new_context, page_path, search
+from test_browser import DESKTOP, PHONE, load, new_context, page_path, poll, search
 
 import book
 from helpers import FIXTURES, ROOT
@@ -145,20 +145,13 @@ FACTS = """() => {
 
 
 @pytest.fixture(scope="module")
-def page_facts(chromium, site_url, site_pages) -> dict[str, dict]:
-    """What every page of the built site shows, read once in Chromium."""
-    context = new_context(chromium, viewport=DESKTOP)
-    page = context.new_page()
-    facts = {}
-    for rel in site_pages:
-        if rel == "404.html":
-            continue
-        load(page, site_url + rel)
-        facts[rel] = page.evaluate(FACTS)
-    context.close()
-    return facts
+def page_facts(at_desktop) -> dict[str, dict]:
+    """What every page of the built site shows (but 404.html), read in Chromium at 1280 px in the
+    one visit to every page there (conftest.py: at_desktop, once per run)."""
+    return {rel: seen["facts"] for rel, seen in at_desktop.items() if rel != "404.html"}
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.any_engine
 def test_every_chapter_shows_part_chapter_and_reading_time_under_its_title(page_facts):
@@ -179,6 +172,7 @@ def test_every_chapter_shows_part_chapter_and_reading_time_under_its_title(page_
     assert problems == [] and others == [], "\n".join(problems + [f"/{rel}: not a chapter" for rel in others])
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.any_engine
 def test_every_page_says_when_it_was_last_updated(page_facts):
@@ -193,6 +187,7 @@ def test_every_page_says_when_it_was_last_updated(page_facts):
     assert problems == [], "\n".join(problems)
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.any_engine
 def test_every_page_asks_was_it_helpful_with_two_prefilled_issue_links(page_facts, site_url):
@@ -220,6 +215,7 @@ def test_every_page_asks_was_it_helpful_with_two_prefilled_issue_links(page_fact
     assert "id: page" in form and "id: helpful" in form and '- "Yes"' in form and '- "No"' in form
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.any_engine
 def test_footnotes_name_their_source_separate_markers_and_link_back_once(page_facts):
@@ -251,9 +247,10 @@ def test_a_footnote_tooltip_names_the_source(chromium, site_url):
     marker = page.locator("sup[id='fnref:2'] a")  # [^2]: [S3](../sources.md#s3): ...
     marker.scroll_into_view_if_needed()
     marker.hover()
-    page.wait_for_timeout(800)
-    tips = page.evaluate("[...document.querySelectorAll('.md-tooltip2--active, [role=tooltip]')]"
-                         ".map(e => e.innerText.trim()).filter(Boolean)")
+    tips_now = ("[...document.querySelectorAll('.md-tooltip2--active, [role=tooltip]')]"
+                ".map(e => e.innerText.trim()).filter(Boolean)")
+    poll(page, f"{tips_now}.some(t => t.startsWith('S3'))")  # the tooltip has shown
+    tips = page.evaluate(tips_now)
     context.close()
     name = gen_citations.load_labels()["S3"]
     assert any(tip.startswith(f"S3{gen_citations.SEPARATOR}{name}:") for tip in tips), tips
@@ -267,6 +264,7 @@ OPENS = ["How do I become a product manager without experience?", "How do I hand
          "What does a technical program manager do?"]
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.any_engine
 @pytest.mark.parametrize("width", ["desktop", "phone"])
@@ -289,10 +287,11 @@ def test_first_search_result_opens_the_match_highlighted(chromium, site_url, wid
         for how in ("click", "new tab"):
             if how == "click":
                 page.locator("li.md-search-result__item > a, ol[role=listbox] a[role=option]").first.click()
+                # instant navigation: wait for the result's page, then for its highlighted words
+                poll(page, f"location.pathname === {urlsplit(first).path!r}")
             else:
                 load(page, first)
-            page.wait_for_timeout(1500)
-            marks = page.evaluate("[...document.querySelectorAll('article mark')].filter(m => m.offsetParent).length")
+            marks = poll(page, "[...document.querySelectorAll('article mark')].filter(m => m.offsetParent).length")
             if not marks:
                 problems.append(f"{query!r} ({how}): {page.url} shows no highlighted word")
             if urlsplit(first).fragment and urlsplit(page.url).fragment != urlsplit(first).fragment:
