@@ -38,8 +38,9 @@ document.addEventListener('securitypolicyviolation', e => {
 # Also before the page's scripts: counts the queries Material posts to its search worker
 # and the results it answers (they come back in order), and notes when
 # search-result-links.js has run, so that search() waits for the answer to the last key,
-# not for a fixed time. Only Material's own search worker is counted (not Zensical's,
-# nor the iframe-worker shim's from file://); overrides/lazy-loaders.html wraps this one.
+# not for a fixed time. Only a worker at Material's search worker address is counted (not
+# the iframe-worker shim's from file://), and search() reads the counts only on Material's
+# search dialog: Zensical's worker has the same address but another protocol.
 SEARCH_COUNTER = """
 window.__hbSearch = {workers: 0, sent: 0, answered: 0, links: false};
 document.addEventListener('load', e => {
@@ -156,10 +157,9 @@ def search_ui(page) -> tuple[str, str]:
     return SEARCH_UI["material" if page.locator("input.md-search__input").count() else "zensical"]
 
 
-SEARCH_STATE = """(results) => ({counted: window.__hbSearch ? window.__hbSearch.workers > 0 : false,
+SEARCH_STATE = """() => ({counted: window.__hbSearch ? window.__hbSearch.workers > 0 : false,
   answered: !!window.__hbSearch && window.__hbSearch.sent > 0
-            && window.__hbSearch.answered === window.__hbSearch.sent && window.__hbSearch.links,
-  links: [...document.querySelectorAll(results)].map(e => e.href)})"""
+            && window.__hbSearch.answered === window.__hbSearch.sent && window.__hbSearch.links})"""
 
 
 def search(page, query: str) -> list[str]:
@@ -171,18 +171,20 @@ def search(page, query: str) -> list[str]:
     and they then read the same twice in a row. Another engine's search, or Material's
     from file://, is not counted: its results must read the same three times in a row."""
     box_selector, results = search_ui(page)
+    material = (box_selector, results) == SEARCH_UI["material"]  # Zensical's worker has another protocol
     box = page.locator(box_selector)
     if not box.count() or not box.evaluate("el => el === el.getRootNode().activeElement"):
         page.keyboard.press("/")
     box.press("Control+a")
     box.press("Backspace")
-    box.press_sequentially(query)
+    # Zensical's search (0.0.73) shows nothing when keys come with no pause between them
+    box.press_sequentially(query, delay=0 if material else 20)
     links, stable, deadline = None, 0, time.monotonic() + 10
     while time.monotonic() < deadline:  # results update as you type: wait until they answer the query
         time.sleep(0.05)
-        state = page.evaluate(SEARCH_STATE, results)
-        now = state["links"]
-        if state["counted"]:  # the answer to the last key, no results included
+        state = page.evaluate(SEARCH_STATE)
+        now = page.locator(results).evaluate_all("els => els.map(e => e.href)")  # pierces Zensical's shadow root
+        if material and state["counted"]:  # the answer to the last key, no results included
             if state["answered"] and now == links:
                 break
             links = now if state["answered"] else None

@@ -26,6 +26,7 @@ import http.server
 import io
 import re
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -510,12 +511,22 @@ def open_search_and_escape(page, site_url, rel: str, engine: str, start: str) ->
             page.keyboard.press("Enter")
     else:
         page.keyboard.press("/")
-    is_open = "document.getElementById('__search') ? __search.checked : !!document.querySelector('dialog[open]')"
-    wait_until(page, is_open)  # search has opened
+    def is_open() -> bool:  # Material's toggle, or Zensical's search box shown (in a shadow root: a locator finds it)
+        if engine == "zensical":
+            return page.locator("dialog input[role=combobox]").is_visible()
+        return page.evaluate("__search.checked")
+
+    def until(want: bool):
+        deadline = time.monotonic() + 5
+        while is_open() != want:
+            assert time.monotonic() < deadline, f"search did not {'open' if want else 'close'}"
+            time.sleep(0.05)
+
+    until(True)  # search has opened
     settle(page)
     page.keyboard.type("mentor", delay=20)
     page.keyboard.press("Escape")
-    wait_until(page, f"!({is_open})")  # search has closed
+    until(False)  # search has closed
     settle(page)
     return page.evaluate("""() => { const e = document.activeElement; const r = e.getBoundingClientRect();
       const toggle = document.getElementById('__search');
