@@ -262,13 +262,28 @@ def chromium():
         browser.close()
 
 
+def offline_strict(tmp_path_factory) -> tuple[Path, dict]:
+    """The offline build (derived config: the offline plugin, no directory URLs), built
+    strictly once per run: (site folder, build outcome). tests/test_build.py asserts it
+    had no warnings; the file:// browser checks use it (browser_offline_site)."""
+    def build(folder):
+        return outcome(helpers.mkdocs_build(REPO / "mkdocs.yml", folder / "site", strict=True, offline=True))
+    folder, result = shared_artifact(tmp_path_factory, "offline-site-strict", build)
+    return folder / "site", result
+
+
 @pytest.fixture(scope="session")
 def browser_offline_site(tmp_path_factory) -> Path:
-    """The offline build (derived config: the offline plugin, no directory URLs), for file://; once per run."""
+    """The offline build for file://, once per run: the strict one, or, should a warning
+    fail that (tests/test_build.py reports it), a non-strict build, as built_site does."""
+    site, result = offline_strict(tmp_path_factory)
+    if result["returncode"] == 0:
+        return site
+
     def build(folder):
         return outcome(helpers.mkdocs_build(REPO / "mkdocs.yml", folder / "site", "--quiet", strict=False,
                                             offline=True))
-    folder, result = shared_artifact(tmp_path_factory, "offline-site", build)
+    folder, result = shared_artifact(tmp_path_factory, "offline-site-lenient", build)
     if result["returncode"] != 0:
         pytest.fail(f"mkdocs build failed:\n{result['stdout']}\n{result['stderr']}"[-4000:])
     return folder / "site"
@@ -293,10 +308,19 @@ def mutated_copy(built_site: Path, tmp_path: Path):
 
 @pytest.fixture(scope="session")
 def book_site(tmp_path_factory) -> Path:
-    """The built site that the PDF and the EPUB are made from (once per run)."""
+    """The built site that the PDF and the EPUB are made from (once per run).
+
+    `make pdf` and `make epub` build it with scripts/site_build.py (`mkdocs build
+    --no-strict`); with no warning, that is the same site as the strict build the other
+    suites share, so the strict build is used when it passed (tests/test_build.py
+    reports it when it did not). tests/test_offline.py runs site_build.py itself."""
     import subprocess
 
     from site_build import build_site
+
+    site, result = strict_site(tmp_path_factory, "mkdocs")
+    if result["returncode"] == 0:
+        return site
 
     def build(folder):
         try:

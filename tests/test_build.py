@@ -7,7 +7,7 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import strict_site
+from conftest import offline_strict, strict_site
 
 import check_html
 import check_site
@@ -91,10 +91,10 @@ def test_no_page_requests_google_fonts_or_cdn(site):
 
 
 @pytest.mark.slow
-def test_offline_build_uses_the_vendored_shim_not_a_cdn(tmp_path):
-    result = mkdocs_build(ROOT / "mkdocs.yml", tmp_path / "out", offline=True)
-    assert result.returncode == 0, result.stderr[-2000:]
-    html = (tmp_path / "out" / "role" / "index.html").read_text(encoding="utf-8")
+def test_offline_build_uses_the_vendored_shim_not_a_cdn(tmp_path_factory):
+    site, result = offline_strict(tmp_path_factory)  # strict: a warning fails it
+    assert result["returncode"] == 0, result["stderr"][-2000:]
+    html = (site / "role" / "index.html").read_text(encoding="utf-8")
     assert '<script src="../assets/javascripts/iframe-worker-shim.js"' in html
     assert "unpkg.com" not in html and "iframe-worker/shim" not in html
 
