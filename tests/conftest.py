@@ -335,9 +335,9 @@ def book_site(tmp_path_factory) -> Path:
 
 
 # =============================================================================
-# One visit to every page at the desktop width, shared by tests/test_browser.py (axe in
-# the light scheme, network and CSP), tests/test_reading.py (the survey at 1280 px) and
-# tests/test_search_and_citations.py (page facts): test_browser.every_page_at_desktop.
+# One visit to every page per width and colour scheme, shared by tests/test_browser.py
+# (axe; network and CSP), tests/test_reading.py (the survey at each width) and
+# tests/test_search_and_citations.py (page facts): test_browser.every_page_visit.
 # =============================================================================
 
 @pytest.fixture(scope="session")
@@ -348,7 +348,20 @@ def axe_pages(site_pages, engine) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def at_desktop(chromium, site_url, site_pages, axe_pages, tmp_path_factory, engine) -> dict:
-    """{page: what one visit at 1280 px, light, found}: test_browser.every_page_at_desktop."""
-    from test_browser import every_page_at_desktop
-    return every_page_at_desktop(chromium, site_url, site_pages, axe_pages, tmp_path_factory, engine)
+def visits(chromium, site_url, site_pages, axe_pages, tmp_path_factory, engine):
+    """visits(width, scheme) -> {page: what one visit there found}: test_browser.every_page_visit."""
+    from test_browser import every_page_visit
+    done: dict[tuple[int, str], dict] = {}
+
+    def at(width: int, scheme: str) -> dict:
+        if (width, scheme) not in done:
+            done[width, scheme] = every_page_visit(chromium, site_url, site_pages, axe_pages,
+                                                   tmp_path_factory, engine, width, scheme)
+        return done[width, scheme]
+    return at
+
+
+@pytest.fixture(scope="module")
+def at_desktop(visits) -> dict:
+    """{page: what one visit at 1280 px, light, found}."""
+    return visits(1280, "light")

@@ -85,6 +85,11 @@ class Watch:
         page.on("pageerror", lambda e: self.console.append(f"uncaught: {e}"))
         page.on("request", self._request)
 
+    def clear(self):
+        """Forget what was seen (before the page is navigated again)."""
+        self.console.clear()
+        self.outside.clear()
+
     def _request(self, request):
         url = request.url
         if not (url.startswith(self.origin) or url.startswith(("data:", "blob:", "about:"))):
@@ -294,14 +299,26 @@ def axe_violations(axe, page, rel: str) -> list[str]:
     return found
 
 
-def every_page_at_desktop(chromium, site_url, site_pages, axe_pages, tmp_path_factory, engine) -> dict:
-    """One visit to every page at 1280 x 800 px in the light scheme, shared by the checks that
-    need one there (once per run, by all pytest-xdist workers: conftest.py, shared_artifact):
+# Every page is visited once per (width, scheme) below, by all pytest-xdist workers
+# together (conftest.py: shared_artifact), and each visit feeds every check made there:
+# axe in both schemes on a desktop and a phone, the reading survey at each width of
+# test_reading.WIDTHS (its measures do not depend on the scheme), the page facts and
+# the network, console and CSP check. One page load then serves two or three checks.
+AXE_WIDTH = {("light", "desktop"): 1280, ("dark", "desktop"): 1280, ("light", "phone"): 390, ("dark", "phone"): 320}
+SURVEY_SCHEME = {1280: "light", 768: "light", 390: "light", 320: "dark"}
+
+
+def every_page_visit(chromium, site_url, site_pages, axe_pages, tmp_path_factory, engine,
+                     width: int, scheme: str) -> dict:
+    """{page: what one visit to it at `width` px (800 px high; a phone under 600) in the
+    `scheme` colour scheme found}, once per run:
 
     - problems: what the page did that it must not, until the network was idle (Watch);
-    - scheme and axe: Material's colour scheme, and axe's violations (pages of axe_pages);
-    - facts: what it shows around its content (test_search_and_citations.py, FACTS);
-    - survey: the reading measurements at 1280 px (test_reading.py, SURVEY).
+    - scheme: Material's colour scheme; axe: axe's violations, where AXE_WIDTH visits
+      with axe (pages of axe_pages), else None;
+    - survey: the reading measurements (test_reading.py, SURVEY);
+    - facts: what it shows around its content (test_search_and_citations.py, FACTS), at
+      1280 px in the light scheme.
 
     Each page has a tab of its own; TABS pages at a time (their navigations start together,
     so their 500 ms network-idle waits overlap). Watch is read before anything else runs."""
@@ -309,15 +326,21 @@ def every_page_at_desktop(chromium, site_url, site_pages, axe_pages, tmp_path_fa
     from test_reading import SMALL_TEXT_EXEMPT, SURVEY, TABLES_READY
     from test_search_and_citations import FACTS
 
+    phone = width < 600
+    with_axe = AXE_WIDTH.get((scheme, "phone" if phone else "desktop")) == width
+    with_facts = (width, scheme) == (DESKTOP["width"], "light")
+
     def visit(_):
         axe = Axe()
-        context = new_context(chromium, color_scheme="light", viewport=DESKTOP, is_mobile=False, has_touch=False)
+        context = new_context(chromium, color_scheme=scheme, viewport={"width": width, "height": 800},
+                              is_mobile=phone, has_touch=phone)
+        pool = [context.new_page() for _ in range(TABS)]  # reused: a new tab per page costs a process
+        watches = [Watch(page, origin_of(site_url)) for page in pool]
         found = {}
         for start in range(0, len(site_pages), TABS):
-            tabs = []
-            for rel in site_pages[start:start + TABS]:
-                page = context.new_page()
-                tabs.append((rel, page, Watch(page, origin_of(site_url))))
+            tabs = list(zip(site_pages[start:start + TABS], pool, watches, strict=False))  # the last batch is shorter
+            for rel, page, watch in tabs:
+                watch.clear()
                 page.goto(site_url + rel, wait_until="commit")
             for rel, page, watch in tabs:
                 page.wait_for_load_state("load")
@@ -326,43 +349,29 @@ def every_page_at_desktop(chromium, site_url, site_pages, axe_pages, tmp_path_fa
                 seen = {"problems": [f"/{rel}: {p}" for p in watch.problems()]}
                 wait_until(page, TABLES_READY)
                 seen["survey"] = page.evaluate(SURVEY, SMALL_TEXT_EXEMPT)
-                seen["facts"] = page.evaluate(FACTS)
+                seen["facts"] = page.evaluate(FACTS) if with_facts else None
                 seen["scheme"] = page.evaluate("document.body.dataset.mdColorScheme")
-                seen["axe"] = axe_violations(axe, page, rel) if rel in axe_pages else None
+                seen["axe"] = axe_violations(axe, page, rel) if with_axe and rel in axe_pages else None
                 found[rel] = seen
-                page.close()
         context.close()
         return found
-    return shared_artifact(tmp_path_factory, f"every-page-desktop-{engine}", visit)[1]
+    return shared_artifact(tmp_path_factory, f"every-page-{engine}-{width}-{scheme}", visit)[1]
 
 
 @pytest.mark.slow
 @pytest.mark.any_engine
 @pytest.mark.parametrize("width", ["desktop", "phone"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_wcag_every_page(request, chromium, site_url, axe_pages, scheme, width):
-    """Light on the desktop: from the one visit to every page there (every_page_at_desktop)."""
+def test_axe_wcag_every_page(visits, axe_pages, scheme, width):
+    """axe on every page at 1280 px and on a phone (390 px light, 320 px dark), from the
+    one visit to every page there (every_page_visit)."""
     want = "slate" if scheme == "dark" else "default"
+    seen = visits(AXE_WIDTH[(scheme, width)], scheme)
     found = []
-    if (scheme, width) == ("light", "desktop"):
-        seen = request.getfixturevalue("at_desktop")
-        for rel in axe_pages:
-            assert seen[rel]["scheme"] == want, rel
-            found += seen[rel]["axe"]
-        assert found == [], "axe WCAG 2.2 A/AA violations:\n" + "\n".join(found)
-        return
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
-    phone = width == "phone"
-    context = new_context(chromium, color_scheme=scheme, viewport=PHONE if phone else DESKTOP,
-                          is_mobile=phone, has_touch=phone)
-    page = context.new_page()
     for rel in axe_pages:
-        load(page, site_url + rel)
-        assert page.evaluate("document.body.dataset.mdColorScheme") == want, rel
-        found += axe_violations(axe, page, rel)
-    context.close()
+        assert seen[rel]["scheme"] == want, rel
+        assert seen[rel]["axe"] is not None, f"/{rel}: axe did not run on this visit"
+        found += seen[rel]["axe"]
     assert found == [], "axe WCAG 2.2 A/AA violations:\n" + "\n".join(found)
 
 
@@ -455,7 +464,7 @@ def check_lightbox(page):
 @pytest.mark.slow
 @pytest.mark.any_engine
 def test_every_page_stays_local_quiet_and_within_csp(at_desktop, site_pages):
-    """Every page in a tab of its own until the network is idle (every_page_at_desktop)."""
+    """Every page in a tab of its own until the network is idle (every_page_visit)."""
     assert set(at_desktop) == set(site_pages)
     found = [problem for rel in site_pages for problem in at_desktop[rel]["problems"]]
     assert found == [], "\n".join(found)

@@ -31,7 +31,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import SITE_PREFIX, _QuietHandler, shared_artifact
+from conftest import SITE_PREFIX, _QuietHandler
 from test_browser import DESKTOP, Watch, focused, load, new_context, origin_of, settle, wait_until
 
 import check_diagrams
@@ -140,29 +140,13 @@ SURVEY = r"""(exempt) => {
 
 
 @pytest.fixture(scope="module")
-def survey(request, chromium, site_url, site_pages, tmp_path_factory, engine):
-    """survey(width) -> {page: measurements} for every page, measured once per width and
-    run (shared by the pytest-xdist workers, conftest.py: shared_artifact)."""
-    done: dict[int, dict] = {}
-
-    def measure(width: int) -> dict:
-        context = new_context(chromium, **viewport(width))
-        page = context.new_page()
-        results = {}
-        for rel in site_pages:
-            load(page, site_url + rel)
-            wait_until(page, TABLES_READY)
-            results[rel] = page.evaluate(SURVEY, SMALL_TEXT_EXEMPT)
-        context.close()
-        return results
+def survey(visits):
+    """survey(width) -> {page: measurements} for every page, from the one visit to every
+    page at that width (conftest.py: visits; test_browser.SURVEY_SCHEME names its scheme)."""
+    from test_browser import SURVEY_SCHEME
 
     def at(width: int) -> dict:
-        if width == DESKTOP["width"] and width not in done:  # the one visit to every page there
-            done[width] = {rel: seen["survey"] for rel, seen in request.getfixturevalue("at_desktop").items()}
-        if width not in done:
-            _, done[width] = shared_artifact(tmp_path_factory, f"survey-{engine}-{width}", lambda _: measure(width))
-        return done[width]
-
+        return {rel: seen["survey"] for rel, seen in visits(width, SURVEY_SCHEME[width]).items()}
     return at
 
 
