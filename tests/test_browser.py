@@ -182,8 +182,16 @@ def search(page, query: str) -> list[str]:
         page.keyboard.press("/")
     box.press("Control+a")
     box.press("Backspace")
-    # Zensical's search (0.0.73) shows nothing when keys come with no pause between them
-    box.press_sequentially(query, delay=0 if material else 20)
+    if material:
+        # The results answer the whole query, whatever came before: the query goes in at
+        # once and its last key is pressed, which Material's search reacts to (keyup), as
+        # when a reader pastes a question and presses a key. The same query typed key by
+        # key made the worker search once per key: 35 of the questions' 46 s of CPU.
+        page.keyboard.insert_text(query[:-1])  # the box has the focus
+        box.press(query[-1])
+    else:
+        # Zensical's search (0.0.73) shows nothing when keys come with no pause between them
+        box.press_sequentially(query, delay=20)
     links, stable, deadline = None, 0, time.monotonic() + 10
     while time.monotonic() < deadline:  # results update as you type: wait until they answer the query
         time.sleep(0.05)
