@@ -168,7 +168,7 @@ SEARCH_STATE = """() => ({counted: window.__hbSearch ? window.__hbSearch.workers
 
 
 def search(page, query: str) -> list[str]:
-    """Type `query` key by key into the search box; return the result links in order.
+    """Enter `query` in the search box; return the result links in order.
 
     Material's search answers every key (a query posted to its worker, results posted
     back, in order): the results are those of the whole query once the worker has
