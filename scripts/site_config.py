@@ -93,8 +93,9 @@ class EnvTag:
         self.value = value
 
 
-class Loader(yaml.SafeLoader):
-    """Reads mkdocs.yml with its MkDocs tags kept as values."""
+class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Reads mkdocs.yml with its MkDocs tags kept as values (with libyaml when available:
+    the build reads the nav for every chapter line, hooks/generated_pages.py)."""
 
 
 Loader.add_multi_constructor("tag:yaml.org,2002:python/name:",
