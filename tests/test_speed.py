@@ -140,6 +140,14 @@ def test_pages_get_the_minified_style_sheet_after_the_themes(built_site, engine)
     assert not list((built_site / "assets" / "stylesheets").glob("main.*")), "the theme's sheet is shipped twice"
 
 
+@pytest.mark.site
+def test_the_build_keeps_compiled_templates_for_the_next(built_site):
+    """hooks/page_assets.py gives Jinja a bytecode cache: without it, every build
+    compiles every template again."""
+    cache = ROOT / "build" / "cache" / "jinja"
+    assert sorted(cache.glob("__jinja2_*.cache")), f"no compiled template in {cache}"
+
+
 def test_joined_style_sheet_is_named_by_its_content(tmp_path):
     theme = tmp_path / "main.min.css"
     theme.write_text("a{color:red}\n/*# sourceMappingURL=main.min.css.map*/", encoding="utf-8")
