@@ -38,7 +38,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 import minify_js  # noqa: E402
 import site_config  # noqa: E402
 
-
 JINJA_CACHE = Path(__file__).resolve().parent.parent / "build" / "cache" / "jinja"
 THEME_CSS = re.compile(r"assets/stylesheets/(main|palette)\.[0-9a-f]+\.min\.css")
 _state: dict = {"styles": None}
