@@ -8,6 +8,7 @@ code`) and HTML comments are examples, not references, and are not counted.
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -56,6 +57,15 @@ def prose(text: str) -> str:
     return COMMENT.sub("", "\n".join(kept))
 
 
+@functools.lru_cache(maxsize=4096)
+def _scan(path: str, mtime_ns: int, size: int) -> tuple[tuple[tuple[str, str], ...], str]:
+    """(links to anchors, title) of one page file; read again whenever the file changes.
+    Each build asks twice (glossary, sources page), and `mkdocs serve` on every reload."""
+    text = Path(path).read_text(encoding="utf-8")
+    links = tuple(LINK.findall(prose(text)))
+    return links, (page_title(text, Path(path).stem) if links else "")
+
+
 def pages_linking_to(docs: Path, target: str) -> dict[str, list[Page]]:
     """Map each anchor of docs/<target> to the pages that link to it, in path order."""
     links: dict[str, list[Page]] = {}
@@ -63,12 +73,13 @@ def pages_linking_to(docs: Path, target: str) -> dict[str, list[Page]]:
         rel = md.relative_to(docs).as_posix()
         if rel == target:
             continue
-        text = md.read_text(encoding="utf-8")
-        found = sorted({anchor for href, anchor in LINK.findall(prose(text))
+        stat = md.stat()
+        hrefs, title = _scan(str(md), stat.st_mtime_ns, stat.st_size)
+        found = sorted({anchor for href, anchor in hrefs
                         if posixpath.normpath(posixpath.join(posixpath.dirname(rel), href)) == target})
         if not found:
             continue
-        page = Page(page_title(text, md.stem), rel)
+        page = Page(title, rel)
         for anchor in found:
             links.setdefault(anchor, []).append(page)
     return links

@@ -25,7 +25,7 @@ import re
 import sys
 from pathlib import Path
 
-import yaml
+from check_markdown import safe_load
 
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY = ROOT / "sources" / "registry.yml"
@@ -46,7 +46,7 @@ class CitationError(ValueError):
 
 def load_labels(registry: Path = REGISTRY) -> dict[str, str]:
     """Source id ("S3") -> short name, from the registry; an entry without a label is an error."""
-    sources = (yaml.safe_load(registry.read_text(encoding="utf-8")) or {}).get("sources") or []
+    sources = (safe_load(registry.read_text(encoding="utf-8")) or {}).get("sources") or []
     labels, missing = {}, []
     for source in sources:
         label = str(source.get("label") or "").strip()

@@ -20,6 +20,8 @@ Usage: python scripts/site_config.py offline|zensical   (writes the file, prints
 from __future__ import annotations
 
 import copy
+import hashlib
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -38,9 +40,13 @@ MATERIAL_ONLY = "engine: material"
 # Zensical loads GLightbox from unpkg.com unless the page already has it: ship the copy
 # that mkdocs-glightbox vendors (MIT), under the staged docs tree.
 GLIGHTBOX_DIR = "assets/vendor/glightbox"
-# Files of docs/ that templates include inline (overrides/main.html); MkDocs finds them
-# through hooks/page_assets.py, Zensical in its staged overrides.
-INLINED = ("assets/stylesheets/handbook.css",)
+# The handbook's style sheet. MkDocs serves it joined to the theme's two in one cached
+# file (hooks/page_assets.py, combined_css); Zensical's pages include it inline
+# (overrides/main.html), from its staged overrides (INLINED).
+HANDBOOK_CSS = "assets/stylesheets/handbook.css"
+INLINED = (HANDBOOK_CSS,)
+# The comment a theme's minified sheet ends with; its map is not shipped (prune_site.py).
+SOURCE_MAP_COMMENT = re.compile(r"/\*# sourceMappingURL=[^*]*\*/\s*$")
 
 
 def inlined_text(path: Path) -> str:
@@ -51,6 +57,16 @@ def inlined_text(path: Path) -> str:
         import rcssmin
         text = rcssmin.cssmin(text)
     return text
+
+
+def combined_css(theme: list[Path], own: Path) -> tuple[str, str]:
+    """(name, text) of the one style sheet pages link: the theme's sheets, then the
+    handbook's minified (the cascade order of a page that links the theme's and inlines
+    ours), named assets/stylesheets/handbook.<hash of the text>.min.css."""
+    parts = [SOURCE_MAP_COMMENT.sub("", p.read_text(encoding="utf-8")).rstrip() for p in theme]
+    text = "\n".join([*parts, inlined_text(own)]) + "\n"
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    return f"assets/stylesheets/handbook.{digest}.min.css", text
 
 
 def inlined_template(path: Path) -> str:
@@ -77,8 +93,9 @@ class EnvTag:
         self.value = value
 
 
-class Loader(yaml.SafeLoader):
-    """Reads mkdocs.yml with its MkDocs tags kept as values."""
+class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Reads mkdocs.yml with its MkDocs tags kept as values (with libyaml when available:
+    the build reads the nav for every chapter line, hooks/generated_pages.py)."""
 
 
 Loader.add_multi_constructor("tag:yaml.org,2002:python/name:",

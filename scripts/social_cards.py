@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "build" / "cache" / "social"
 SIZE = (1200, 630)
-VERSION = 1  # change when the drawing changes, so cached cards are redrawn
+VERSION = 2  # change when the drawing changes, so cached cards are redrawn
 FONT_FILES = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/share/fonts/TTF",
              "/usr/share/fonts/dejavu-sans-fonts", "/usr/local/share/fonts", "/opt/homebrew/share/fonts",
@@ -40,6 +40,7 @@ BAND = (83, 109, 254)           # indigo A200, the accent stripe
 WHITE = (255, 255, 255)
 PALE = (197, 202, 233)          # indigo 100, for the part and the address
 MARGIN = 80
+COLOURS = 16  # the card's palette (BENCHMARKS.md, "Deployed site")
 
 
 class CardError(Exception):
@@ -185,8 +186,9 @@ def write_cards(site: Path, site_url: str, *, cache: Path = CACHE) -> int:
             cache.mkdir(parents=True, exist_ok=True)
             image = draw_card(title, section, site_name, address, fonts, description)
             partial = cached.with_suffix(".part")
-            # A few flat colours and their anti-aliased edges: 64 colours keep it sharp and small.
-            image.quantize(colors=64).save(partial, format="PNG", optimize=True)
+            # Four flat colours and their anti-aliased edges: 16 colours (a 4-bit palette PNG)
+            # keep the text sharp; 12 KiB a card on average (64 colours: 13 KiB).
+            image.quantize(colors=COLOURS).save(partial, format="PNG", optimize=True)
             partial.replace(cached)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cached, target)

@@ -36,6 +36,18 @@ def test_last_entry_gets_its_own_discussed_in_paragraph():
     assert lines[last + 3] == "{ data-search-exclude }"
 
 
+def test_backlinks_are_read_again_when_a_page_changes(tmp_path):
+    """Pages are scanned once per file version (a build asks twice; `mkdocs serve` on
+    every reload): an edited page must still be read anew."""
+    import backlinks
+    (tmp_path / "glossary.md").write_text("# Glossary\n", encoding="utf-8")
+    page = tmp_path / "a.md"
+    page.write_text("# A\n\nSee [term](glossary.md#term).\n", encoding="utf-8")
+    assert backlinks.pages_linking_to(tmp_path, "glossary.md") == {"term": [backlinks.Page("A", "a.md")]}
+    page.write_text("---\ntitle: B\n---\n\nSee [other](glossary.md#other) instead.\n", encoding="utf-8")
+    assert backlinks.pages_linking_to(tmp_path, "glossary.md") == {"other": [backlinks.Page("B", "a.md")]}
+
+
 def test_discussed_in_uses_yaml_titles_and_ignores_code_and_comments():
     text = glossary()
     zeta = re.search(r"\*Discussed in:\* (.*)", text.split("### Zeta")[1]).group(1)

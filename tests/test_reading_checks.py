@@ -84,7 +84,8 @@ def test_cards_are_drawn_offline_one_per_page(tmp_path, no_network):
     for card in cards:
         with Image.open(card) as image:
             assert image.format == "PNG" and image.size == (1200, 630)
-            assert len(image.getcolors(256) or []) > 4  # text was drawn, not a flat rectangle
+            assert image.mode == "P" and len(image.getcolors(256) or []) > 4  # a palette; text, not a flat rectangle
+            assert len(image.getcolors(256)) <= social_cards.COLOURS
     assert len({c.read_bytes() for c in cards}) == 3
     # a second build copies from the cache: same files
     before = {c.name: c.read_bytes() for c in cards}

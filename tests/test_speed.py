@@ -109,12 +109,54 @@ def test_inlined_style_sheet_is_minified_and_included_verbatim(tmp_path):
         site_config.inlined_template(tmp_path / "bad.css")
 
 
+def test_render_blocking_check_catches_a_third_style_sheet():
+    assert render_blocking((SPEED / "three-style-sheets.html").read_text(encoding="utf-8")) == [
+        "3 theme style sheets in <head> block rendering (at most two): ../assets/stylesheets/main.57a0d79d.min.css, "
+        "../assets/stylesheets/palette.fb2fffe2.min.css, ../assets/stylesheets/handbook.4a853da0.min.css",
+    ]
+
+
 @pytest.mark.site
 @pytest.mark.any_engine
-def test_pages_inline_the_minified_style_sheet(built_site):
+def test_pages_get_the_minified_style_sheet_after_the_themes(built_site, engine):
+    """MkDocs: one linked sheet, the theme's two and then ours (hooks/page_assets.py);
+    Zensical: the theme's sheets, then ours inline."""
     html = page_file(built_site, "role/").read_text(encoding="utf-8")
-    minified = site_config.inlined_text(ROOT / "docs" / "assets" / "stylesheets" / "handbook.css")
-    assert f"<style>{minified}</style>" in html
+    minified = site_config.inlined_text(ROOT / "docs" / site_config.HANDBOOK_CSS)
+    if engine == "zensical":
+        assert f"<style>{minified}</style>" in html
+        return
+    head = BeautifulSoup(html, "html.parser").head
+    sheets = [link["href"] for link in head.find_all("link", rel="stylesheet")]
+    assert len(sheets) == 1 and re.fullmatch(r"\.\./assets/stylesheets/handbook\.[0-9a-f]{8}\.min\.css", sheets[0])
+    assert head.find("style") is None
+    text = (built_site / "role" / sheets[0]).resolve().read_text(encoding="utf-8")
+    import material
+    sheets = Path(material.__file__).parent / "templates" / "assets" / "stylesheets"
+    theme = [next(sheets.glob(f"{name}.*.min.css")).read_text(encoding="utf-8").split("/*# sourceMappingURL=")[0]
+             .rstrip() for name in ("main", "palette")]
+    assert text == "\n".join([*theme, minified]) + "\n"
+    assert "sourceMappingURL" not in text
+    assert not list((built_site / "assets" / "stylesheets").glob("main.*")), "the theme's sheet is shipped twice"
+
+
+@pytest.mark.site
+def test_the_build_keeps_compiled_templates_for_the_next(built_site):
+    """hooks/page_assets.py gives Jinja a bytecode cache: without it, every build
+    compiles every template again."""
+    cache = ROOT / "build" / "cache" / "jinja"
+    assert sorted(cache.glob("__jinja2_*.cache")), f"no compiled template in {cache}"
+
+
+def test_joined_style_sheet_is_named_by_its_content(tmp_path):
+    theme = tmp_path / "main.min.css"
+    theme.write_text("a{color:red}\n/*# sourceMappingURL=main.min.css.map*/", encoding="utf-8")
+    own = tmp_path / "handbook.css"
+    own.write_text("/* ours */\np { margin: 0 }\n", encoding="utf-8")
+    name, text = site_config.combined_css([theme], own)
+    assert text == "a{color:red}\np{margin:0}\n"
+    own.write_text("p { margin: 1px }\n", encoding="utf-8")
+    assert site_config.combined_css([theme], own)[0] != name
 
 
 def test_own_scripts_are_minified_in_the_site_and_keep_their_licence(tmp_path):
