@@ -239,13 +239,15 @@ def site_pages(built_site: Path) -> list[str]:
     return pages
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def chromium():
-    """One headless Chromium per test module (the system one when installed).
+    """One headless Chromium per test process (the system one when installed); each test
+    opens contexts of its own. A launch costs about 1 s of CPU: one per module and
+    pytest-xdist worker cost about 12 s a run.
 
-    Module scope, not session: a running sync Playwright owns the thread's event loop,
-    and other modules start their own sync_playwright(). Without Chromium the tests
-    are skipped locally and fail under CI=true.
+    No test starts another sync_playwright() in the process (it would find this one's
+    event loop running). Without Chromium the tests are skipped locally and fail under
+    CI=true.
     """
     try:
         from playwright import sync_api
