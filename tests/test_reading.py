@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SITE_PREFIX, _QuietHandler
-from test_browser import DESKTOP, Watch, focused, load, new_context, origin_of, settle, wait_until
+from test_browser import DESKTOP, Watch, focused, load, new_context, origin_of, poll, settle, wait_until
 
 import check_diagrams
 
@@ -534,6 +534,28 @@ def test_escape_from_search_returns_focus_to_the_search_control(chromium, site_u
         return
     control = "md-search__button" if engine == "zensical" else "md-search__input"
     assert control in f["cls"] and f["shown"], f"focus after Escape: {f}"
+
+
+def test_typing_after_escape_opens_search_with_its_results(chromium, site_url):
+    """After Escape, focus is back in the box (reading.js); typing there opens search again
+    and shows the results. Fails with reading.js setting the toggle's `checked` instead of
+    clicking it: the dialog opened, but Material's result list, which follows the toggle's
+    change events, stayed hidden (what made test_first_search_result_opens_the_match_
+    highlighted fail now and then, when text came in before Material's focus handler ran)."""
+    context = new_context(chromium, viewport=DESKTOP)
+    page = context.new_page()
+    f = open_search_and_escape(page, site_url, "role/", "mkdocs", "shortcut")
+    assert not f["open"] and "md-search__input" in f["cls"], f
+    page.keyboard.press("Control+a")
+    page.keyboard.type("stakeholder")
+    link = page.locator("li.md-search-result__item > a").first
+    link.wait_for(state="attached", timeout=10000)
+    shown = poll(page, "(() => { const l = document.querySelector('li.md-search-result__item > a');"
+                       " return !!l && l.getBoundingClientRect().height > 0; })()")
+    state = page.evaluate("""() => ({open: __search.checked,
+      listHidden: document.querySelector('.md-search-result__list').hidden})""")
+    context.close()
+    assert state["open"] and not state["listHidden"] and shown, f"after typing: {state}, result shown: {shown}"
 
 
 def test_escape_from_search_on_a_phone_returns_focus_to_the_search_button(chromium, site_url):

@@ -118,9 +118,13 @@
         refocusing = false;
       }, 0);
     });
-    /* Typing in the box after Escape opens search again. */
+    /* Typing in the box after Escape opens search again, the way Material opens it: a
+     * click on its toggle, whose change event tells Material's components. Setting
+     * `checked` alone opened the dialog but left Material's result list hidden (it
+     * follows the change events); text entered in the moment between focusing the box
+     * and Material's own focus handler (1 ms later) hit the same gap. */
     input.addEventListener("input", function () {
-      if (!toggle.checked) toggle.checked = true;
+      if (!toggle.checked) toggle.click();
     });
   }
 
