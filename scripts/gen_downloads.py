@@ -16,6 +16,7 @@ Usage: python scripts/gen_downloads.py [DOWNLOAD_DIR]   (prints the metadata as 
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -68,11 +69,21 @@ def pdf_pages(path: Path) -> int | None:
     """Page count of a PDF, or None if it cannot be read as one.
 
     Counting costs 1.4 s of CPU for the handbook's PDF (pypdf must unpack its object
-    streams first), and every `mkdocs build` and `mkdocs serve` reload asks: the count is
-    kept in build/cache/pdf-pages.json under the file's SHA-256, so it is read once per
-    version of the file, in any process."""
+    streams first), and every `mkdocs build` and `mkdocs serve` reload asks (twice: is
+    the file real, then its details): the count is kept in build/cache/pdf-pages.json
+    under the file's SHA-256, so it is read once per version of the file, in any
+    process; within a process, the file is read and hashed once per version too."""
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        stat = path.stat()
+    except OSError:
+        return None
+    return _pdf_pages(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _pdf_pages(path: str, mtime_ns: int, size: int) -> int | None:  # the version is the cache key
+    try:
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
         return None
     try:
@@ -81,7 +92,7 @@ def pdf_pages(path: Path) -> int | None:
         cache = {}
     if isinstance(cache.get(digest), int):
         return cache[digest]
-    pages = count_pdf_pages(path)
+    pages = count_pdf_pages(Path(path))
     if pages is not None:
         cache = {k: v for k, v in list(cache.items())[-7:]}  # a few versions, newest last
         cache[digest] = pages
