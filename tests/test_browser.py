@@ -328,8 +328,9 @@ def every_page_visit(chromium, site_url, site_pages, axe_pages, tmp_path_factory
     - facts: what it shows around its content (test_search_and_citations.py, FACTS), at
       1280 px in the light scheme.
 
-    Each page has a tab of its own; TABS pages at a time (their navigations start together,
-    so their 500 ms network-idle waits overlap). Watch is read before anything else runs."""
+    TABS tabs load TABS pages at a time (their navigations start together, so their
+    500 ms network-idle waits overlap), each tab reused for the next batch with its Watch
+    cleared. Watch is read before anything else runs."""
     from axe_playwright_python.sync_playwright import Axe
     from test_reading import SMALL_TEXT_EXEMPT, SURVEY, TABLES_READY
     from test_search_and_citations import FACTS
@@ -472,7 +473,7 @@ def check_lightbox(page):
 @pytest.mark.slow
 @pytest.mark.any_engine
 def test_every_page_stays_local_quiet_and_within_csp(at_desktop, site_pages):
-    """Every page in a tab of its own until the network is idle (every_page_visit)."""
+    """Every page loaded and watched until the network is idle (every_page_visit)."""
     assert set(at_desktop) == set(site_pages)
     found = [problem for rel in site_pages for problem in at_desktop[rel]["problems"]]
     assert found == [], "\n".join(found)
